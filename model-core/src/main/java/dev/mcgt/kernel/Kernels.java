@@ -1,0 +1,65 @@
+package dev.mcgt.kernel;
+
+import dev.mcgt.config.Activation;
+
+/**
+ * The compute primitives of the forward pass. Two implementations exist, {@code ScalarKernels} and the
+ * Vector API one; {@link KernelProvider} picks one at start-up. Every method is specified down to the order
+ * of floating-point operations, and both implementations must give bit-identical results for all inputs.
+ *
+ * <p>Integer work (int8 products, int32 sums) is exact in any order. Float reductions use the canonical
+ * order of {@link #sum}: eight interleaved partial sums (lane l takes elements i ≡ l mod 8, in increasing
+ * i), combined as ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)).
+ *
+ * <p>Implementations are stateless and thread-safe; methods never allocate after a matrix was prepared.
+ */
+public interface Kernels {
+
+    /** Short name for logs and reports ({@code scalar} or {@code vector-256} and similar). */
+    String name();
+
+    /**
+     * Quantized linear layer on {@code m} activation rows: for row i and output j,
+     * {@code acc = Σ_k a[aOff + i·K + k] · W[j][k]} (exact int32), then
+     * {@code out[outOff + i·N + j] = (float) acc * (aScales[sOff + i] * W.scale[j]) + W.bias[j]} (bias term
+     * omitted when W has none), with K = W.cols and N = W.rows.
+     */
+    void gemm(int m, byte[] a, int aOff, float[] aScales, int sOff, QuantizedMatrix w, float[] out, int outOff);
+
+    /**
+     * Raw int8 matrix product with strides: {@code out[oOff + i·ldo + j] = Σ_k a[aOff + i·lda + k] · b[bOff + j·ldb + k]}
+     * for i < m, j < n, k < kLen. Used for attention scores (Q·Kᵀ) and as the exact core of {@link #gemm}.
+     */
+    void gemmI32(int m, int n, int kLen, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
+                 int[] out, int oOff, int ldo);
+
+    /**
+     * Per-row symmetric quantization exactly as {@link Quantization#quantizeRows}: scale = absmax/127 (1.0 for
+     * a zero row), q = roundToInt8(x · (127f / absmax)).
+     */
+    void quantizeRows(float[] x, int xOff, int rows, int cols, byte[] q, int qOff, float[] scales, int sOff);
+
+    /** Canonical-order sum of {@code len} floats (see the class comment). */
+    float sum(float[] x, int off, int len);
+
+    /**
+     * LayerNorm of one row in place is allowed ({@code out == x}): mean = sum(x)/n; var = sum((x−mean)²)/n;
+     * inv = 1/sqrt(var + eps) (f32 sqrt); out = (gamma·(x − mean))·inv + beta, each step an f32 operation.
+     */
+    void layerNorm(float[] x, int xOff, int n, float[] gamma, float[] beta, float eps, float[] out, int outOff);
+
+    /**
+     * GELU in place on {@code len} values, tanh or erf form, computed only from f32 +, −, ×, ÷ and the shared
+     * polynomial exp of this package (no Math.tanh / Math.exp), so a vector lane can do exactly the same.
+     */
+    void gelu(float[] x, int off, int len, Activation kind);
+
+    /** Softmax in place: subtract the max, the shared polynomial exp, then multiply by 1/(canonical sum). */
+    void softmax(float[] x, int off, int len);
+
+    /** y[yOff + d] += alpha · v[vOff + d] for d < len (f32 multiply, then f32 add, no fused multiply-add). */
+    void addScaledInt8(float alpha, byte[] v, int vOff, float[] y, int yOff, int len);
+
+    /** y[yOff + d] += x[xOff + d] for d < len. */
+    void add(float[] x, int xOff, float[] y, int yOff, int len);
+}

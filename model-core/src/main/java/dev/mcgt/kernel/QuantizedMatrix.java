@@ -1,0 +1,94 @@
+package dev.mcgt.kernel;
+
+import dev.mcgt.McgtException;
+
+/**
+ * An INT8 weight matrix with one symmetric f32 scale per output row and an optional f32 bias: row j holds
+ * the {@code cols} input weights of output feature j, so {@code y[j] = scale[j] · Σ_k w[j][k] · x[k] + bias[j]}.
+ *
+ * <p>Immutable once built. A kernel may attach a prepared copy of the weights (widened, tiled) through
+ * {@link #prepared(Kernels)}; that copy is computed once per kernel and shared by every thread.
+ */
+public final class QuantizedMatrix {
+    private final int rows;
+    private final int cols;
+    private final byte[] weights;
+    private final float[] scales;
+    private final float[] bias;
+    private volatile Object preparedFor;
+    private volatile Object prepared;
+
+    /**
+     * @param rows    output features
+     * @param cols    input features
+     * @param weights row-major, rows · cols values
+     * @param scales  one per row, finite
+     * @param bias    one per row, or null for none
+     */
+    public QuantizedMatrix(int rows, int cols, byte[] weights, float[] scales, float[] bias) {
+        if (rows <= 0 || cols <= 0) throw McgtException.badWeights("matrix dimensions must be positive");
+        if (weights == null || weights.length != (long) rows * cols) {
+            throw McgtException.badWeights("weight matrix size mismatch");
+        }
+        if (scales == null || scales.length != rows) throw McgtException.badWeights("scale vector size mismatch");
+        if (bias != null && bias.length != rows) throw McgtException.badWeights("bias vector size mismatch");
+        for (float s : scales) {
+            if (!Float.isFinite(s)) throw McgtException.badWeights("scale is NaN or infinite");
+        }
+        if (bias != null) {
+            for (float b : bias) {
+                if (!Float.isFinite(b)) throw McgtException.badWeights("bias is NaN or infinite");
+            }
+        }
+        this.rows = rows;
+        this.cols = cols;
+        this.weights = weights;
+        this.scales = scales;
+        this.bias = bias;
+    }
+
+    /**
+     * Quantizes a float matrix (row-major rows × cols) per row, symmetric: scale = absmax / 127, values
+     * rounded with {@link Quantization#roundToInt8}.
+     */
+    public static QuantizedMatrix quantize(int rows, int cols, float[] w, float[] bias) {
+        byte[] q = new byte[rows * cols];
+        float[] s = new float[rows];
+        Quantization.quantizeRows(w, 0, rows, cols, q, 0, s, 0);
+        return new QuantizedMatrix(rows, cols, q, s, bias == null ? null : bias.clone());
+    }
+
+    public int rows() { return rows; }
+
+    public int cols() { return cols; }
+
+    /** The raw weights (shared, do not modify). */
+    public byte[] weights() { return weights; }
+
+    /** The per-row scales (shared, do not modify). */
+    public float[] scales() { return scales; }
+
+    /** The bias (shared, do not modify), or null. */
+    public float[] bias() { return bias; }
+
+    public byte weight(int row, int col) { return weights[row * cols + col]; }
+
+    /** Bytes of weights a full GEMM reads: the int8 matrix, scales and bias. */
+    public long byteSize() { return (long) rows * cols + 4L * rows + (bias == null ? 0 : 4L * rows); }
+
+    /**
+     * The kernel-specific prepared form of these weights, computed once by {@code factory} for that kernel.
+     * Thread-safe; concurrent first calls may compute it twice, keeping one.
+     */
+    public Object prepared(Kernels kernel, java.util.function.Function<QuantizedMatrix, Object> factory) {
+        Object p = prepared;
+        if (p != null && preparedFor == kernel) return p;
+        synchronized (this) {
+            if (prepared == null || preparedFor != kernel) {
+                prepared = factory.apply(this);
+                preparedFor = kernel;
+            }
+            return prepared;
+        }
+    }
+}
