@@ -19,6 +19,13 @@ public interface Kernels {
     String name();
 
     /**
+     * Builds this kernel's prepared copy of {@code w} (for example weights widened to f32 and re-laid out)
+     * if it needs one. Call it once per matrix at model load: {@link #gemm} prepares lazily on first use
+     * otherwise, which allocates. A no-op for kernels that read the raw int8 weights.
+     */
+    default void prepare(QuantizedMatrix w) { }
+
+    /**
      * Quantized linear layer on {@code m} activation rows: for row i and output j,
      * {@code acc = Σ_k a[aOff + i·K + k] · W[j][k]} (exact int32), then
      * {@code out[outOff + i·N + j] = (float) acc * (aScales[sOff + i] * W.scale[j]) + W.bias[j]} (bias term

@@ -2,12 +2,15 @@ package dev.mcgt.kernel;
 
 import dev.mcgt.McgtException;
 
+import java.util.function.Function;
+
 /**
  * An INT8 weight matrix with one symmetric f32 scale per output row and an optional f32 bias: row j holds
  * the {@code cols} input weights of output feature j, so {@code y[j] = scale[j] · Σ_k w[j][k] · x[k] + bias[j]}.
  *
- * <p>Immutable once built. A kernel may attach a prepared copy of the weights (widened, tiled) through
- * {@link #prepared(Kernels)}; that copy is computed once per kernel and shared by every thread.
+ * <p>Immutable once built. A kernel may attach a prepared copy of the weights (widened, re-laid out); call
+ * {@link Kernels#prepare(QuantizedMatrix)} at model load so that the copy exists before the first forward
+ * pass (otherwise the first {@code gemm} prepares it). The copy is shared by every thread.
  */
 public final class QuantizedMatrix {
     private final int rows;
@@ -15,8 +18,7 @@ public final class QuantizedMatrix {
     private final byte[] weights;
     private final float[] scales;
     private final float[] bias;
-    private volatile Object preparedFor;
-    private volatile Object prepared;
+    private volatile Prepared prepared;
 
     /**
      * @param rows    output features
@@ -77,18 +79,27 @@ public final class QuantizedMatrix {
     public long byteSize() { return (long) rows * cols + 4L * rows + (bias == null ? 0 : 4L * rows); }
 
     /**
-     * The kernel-specific prepared form of these weights, computed once by {@code factory} for that kernel.
-     * Thread-safe; concurrent first calls may compute it twice, keeping one.
+     * The kernel-specific prepared form of these weights (widened or re-laid out), or null when the kernel
+     * identified by {@code key} has not prepared this matrix yet. One volatile read; never allocates.
      */
-    public Object prepared(Kernels kernel, java.util.function.Function<QuantizedMatrix, Object> factory) {
-        Object p = prepared;
-        if (p != null && preparedFor == kernel) return p;
-        synchronized (this) {
-            if (prepared == null || preparedFor != kernel) {
-                prepared = factory.apply(this);
-                preparedFor = kernel;
-            }
-            return prepared;
-        }
+    Object preparedFor(Object key) {
+        Prepared p = prepared;
+        return p != null && p.key() == key ? p.data() : null;
     }
+
+    /**
+     * Returns the prepared form for {@code key}, computing it with {@code factory} on first use. Thread-safe;
+     * a matrix holds one prepared form at a time (the last kernel that asked).
+     */
+    synchronized Object prepare(Object key, Function<QuantizedMatrix, Object> factory) {
+        Object data = preparedFor(key);
+        if (data == null) {
+            data = factory.apply(this);
+            prepared = new Prepared(key, data);
+        }
+        return data;
+    }
+
+    /** A prepared copy of the weights and the kernel key it belongs to. */
+    private record Prepared(Object key, Object data) { }
 }

@@ -1,0 +1,80 @@
+package dev.mcgt.bench;
+
+import dev.mcgt.kernel.KernelProvider;
+import dev.mcgt.kernel.Kernels;
+import dev.mcgt.kernel.QuantizedMatrix;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One quantized linear layer ({@link Kernels#gemm}) per call, one thread, M×K×N = activation rows × input
+ * features × output features, weights prepared beforehand as at model load. The score is the average time per
+ * call; {@code scripts/bench.sh} turns it into GMAC/s (M·K·N multiply-accumulates per call).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class GemmBenchmark {
+
+    /** {@code scalar} or {@code vector}. */
+    @Param({"scalar", "vector"})
+    public String kernel;
+
+    /** M x K x N. */
+    @Param({"32x128x128", "32x512x128", "64x256x256", "64x1024x256"})
+    public String shape;
+
+    private Kernels k;
+    private int m;
+    private byte[] a;
+    private float[] aScales;
+    private QuantizedMatrix w;
+    private float[] out;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        String[] dims = shape.split("x");
+        m = Integer.parseInt(dims[0]);
+        int kLen = Integer.parseInt(dims[1]);
+        int n = Integer.parseInt(dims[2]);
+        k = switch (kernel) {
+            case "scalar" -> KernelProvider.scalar();
+            case "vector" -> KernelProvider.vector()
+                    .orElseThrow(() -> new IllegalStateException("vector kernel unavailable"));
+            default -> throw new IllegalArgumentException("kernel must be scalar or vector: " + kernel);
+        };
+        SplittableRandom rnd = new SplittableRandom(42);
+        a = new byte[m * kLen];
+        for (int i = 0; i < a.length; i++) a[i] = (byte) (rnd.nextInt(255) - 127);
+        aScales = new float[m];
+        for (int i = 0; i < m; i++) aScales[i] = 0.01f + 0.01f * (float) rnd.nextDouble();
+        float[] wf = new float[n * kLen];
+        for (int i = 0; i < wf.length; i++) wf[i] = (float) rnd.nextGaussian();
+        float[] bias = new float[n];
+        for (int i = 0; i < n; i++) bias[i] = (float) rnd.nextGaussian();
+        w = QuantizedMatrix.quantize(n, kLen, wf, bias);
+        k.prepare(w);
+        out = new float[m * n];
+    }
+
+    @Benchmark
+    public float gemm() {
+        k.gemm(m, a, 0, aScales, 0, w, out, 0);
+        return out[0];
+    }
+}

@@ -1,0 +1,93 @@
+package dev.mcgt.cli;
+
+import dev.mcgt.McgtException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code mcgt} command line: {@code gate}, {@code model synth|info}, {@code infer}, {@code bench} and
+ * {@code demo}. Every command has {@code --help}. Errors are one line {@code mcgt: <message>} on stderr; the
+ * exit code is 2 for a usage error (unknown option, bad option value), 1 for a failure, 0 otherwise.
+ * Set {@code MCGT_DEBUG=1} to get stack traces of failures.
+ */
+@Command(name = "mcgt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Mincut-gated INT8 transformer: gate decisions, models, inference and benchmarks.",
+        subcommands = {GateCommand.class, ModelCommand.class, InferCommand.class, BenchCommand.class,
+                DemoCommand.class})
+public final class Main implements Callable<Integer> {
+    /** Exit code of a usage error. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code of a failure. */
+    public static final int EXIT_FAILURE = 1;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command (gate, model, infer, bench, demo)");
+    }
+
+    /** Runs {@code mcgt} with these arguments and exits with its code. */
+    public static void main(String[] args) {
+        quietJavaLogging();
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /**
+     * The core logs through {@link System#getLogger} (java.util.logging by default, INFO to stderr); a command
+     * line prints only its result and its errors, so keep warnings and above.
+     */
+    private static void quietJavaLogging() {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (java.util.logging.Handler h : root.getHandlers()) h.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    /** Runs {@code mcgt} in-process with the given streams; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String hint = " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')";
+            err.println("mcgt: " + oneLine(ex.getMessage()) + hint);
+            err.flush();
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            err.println("mcgt: " + describe(ex));
+            if (System.getenv("MCGT_DEBUG") != null) ex.printStackTrace(err);
+            err.flush();
+            return EXIT_FAILURE;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        return code;
+    }
+
+    /** The one-line message of a failure: the core's message as is, else the exception and its message. */
+    static String describe(Throwable ex) {
+        if (ex instanceof McgtException m) return oneLine(m.getMessage());
+        if (ex instanceof java.io.UncheckedIOException u && u.getCause() != null) return describe(u.getCause());
+        if (ex instanceof java.io.IOException io) {
+            return "I/O error: " + oneLine(io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage());
+        }
+        return "internal error: " + oneLine(String.valueOf(ex));
+    }
+
+    static String oneLine(String s) {
+        if (s == null) return "";
+        return s.replace("\r", "").replace('\n', ' ').trim();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.mcgt.cli;
+
+import dev.mcgt.config.GatePolicy;
+import dev.mcgt.config.PolicyJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Resolves {@code --policy default|conservative|permissive|FILE.json}. */
+final class PolicyResolver {
+    private PolicyResolver() { }
+
+    /**
+     * A preset by name, else a JSON file (a file that exists, or any name ending in {@code .json}); anything
+     * else is a usage error. A file that cannot be read or parsed is a failure (BAD_CONFIG naming the file).
+     */
+    static GatePolicy resolve(CommandSpec spec, String value) {
+        switch (value) {
+            case "default", "defaults", "conservative", "permissive":
+                return GatePolicy.preset(value);
+            default:
+                break;
+        }
+        Path p = Path.of(value);
+        if (value.endsWith(".json") || Files.isRegularFile(p)) return PolicyJson.load(p);
+        throw Usage.error(spec,
+                "unknown policy '" + value + "' (expected default, conservative, permissive or a .json file)");
+    }
+}

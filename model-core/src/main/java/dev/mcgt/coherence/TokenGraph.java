@@ -1,0 +1,242 @@
+package dev.mcgt.coherence;
+
+import dev.mcgt.McgtException;
+import dev.mcgt.kernel.QuantizedMatrix;
+import dev.mcgt.model.ModelWeights;
+
+/**
+ * The weighted token graph of one chunk: a dense symmetric {@code n × n} matrix (row-major, row length
+ * {@code n}, zero diagonal) whose entry (i, j) is {@code max(0, cosine(v_i, v_j))} of the token vectors.
+ * A zero vector has similarity 0 with everything.
+ *
+ * <p>Sparsification: with {@code topK > 0} each token keeps only the edges to its {@code topK} most
+ * similar tokens (ties to the lower index) and the graph keeps an edge when either end kept it, so the
+ * result stays symmetric. The default used by {@link CoherenceProbeConfig} is {@code 0}: dense, every
+ * positive similarity is an edge.
+ *
+ * <p>A workspace sized once for up to {@code maxTokens} tokens; building a graph allocates nothing. Not
+ * thread-safe. Arithmetic order is fixed (eight float partial sums per dot product, combined pairwise),
+ * so the same vectors give bit-identical weights on every machine.
+ */
+public final class TokenGraph {
+    /** {@code topK} value meaning "keep every edge". */
+    public static final int DENSE = 0;
+
+    private final int maxTokens;
+    private final double[] weights;
+    private final double[] invNorm;
+    private final boolean[] keep;
+    private int n;
+
+    /** A workspace for chunks of up to {@code maxTokens} tokens (1..4096). */
+    public TokenGraph(int maxTokens) {
+        if (maxTokens < 1 || maxTokens > 4096) {
+            throw McgtException.badConfig("token graph size must be in 1..4096, got " + maxTokens);
+        }
+        this.maxTokens = maxTokens;
+        this.weights = new double[maxTokens * maxTokens];
+        this.invNorm = new double[maxTokens];
+        this.keep = new boolean[maxTokens * maxTokens];
+    }
+
+    public int maxTokens() { return maxTokens; }
+
+    /** Tokens in the current graph. */
+    public int size() { return n; }
+
+    /** Weight of edge (i, j) of the current graph. */
+    public double weight(int i, int j) {
+        if (i < 0 || i >= n || j < 0 || j >= n) {
+            throw McgtException.badInput("edge (" + i + "," + j + ") outside a graph of " + n + " tokens");
+        }
+        return weights[i * n + j];
+    }
+
+    /** The weight matrix (shared workspace, row length {@link #size()}; valid until the next build). */
+    public double[] weights() { return weights; }
+
+    /**
+     * Builds the graph from {@code n} token vectors of width {@code dim}, stored row-major in
+     * {@code vectors} (token i at {@code i · dim}).
+     *
+     * @param topK edges kept per token, or {@link #DENSE}
+     */
+    public void build(float[] vectors, int n, int dim, int topK) {
+        checkCount(n);
+        if (dim < 1) throw McgtException.badInput("token vector width must be positive, got " + dim);
+        if (vectors == null || vectors.length < (long) n * dim) {
+            throw McgtException.badInput("token vectors hold fewer than " + n + "×" + dim + " values");
+        }
+        if (topK < 0) throw McgtException.badInput("top-k must be 0 (dense) or positive, got " + topK);
+        this.n = n;
+        for (int i = 0; i < n; i++) {
+            double sq = dot(vectors, i * dim, vectors, i * dim, dim);
+            if (!Double.isFinite(sq)) throw McgtException.badInput("token vector " + i + " is not finite");
+            invNorm[i] = sq > 0.0 ? 1.0 / Math.sqrt(sq) : 0.0;
+        }
+        for (int i = 0; i < n; i++) {
+            weights[i * n + i] = 0.0;
+            for (int j = i + 1; j < n; j++) {
+                double c = dot(vectors, i * dim, vectors, j * dim, dim) * invNorm[i] * invNorm[j];
+                double w = c > 0.0 ? Math.min(c, 1.0) : 0.0;
+                weights[i * n + j] = w;
+                weights[j * n + i] = w;
+            }
+        }
+        if (topK > 0 && topK < n - 1) sparsify(topK);
+    }
+
+    /** Builds the graph from {@code vectors.length} token vectors of equal width. */
+    public void build(float[][] vectors, int topK) {
+        if (vectors == null) throw McgtException.badInput("token vectors are missing");
+        checkCount(vectors.length);
+        if (topK < 0) throw McgtException.badInput("top-k must be 0 (dense) or positive, got " + topK);
+        int count = vectors.length;
+        int dim = count == 0 ? 1 : vectors[0].length;
+        for (int i = 0; i < count; i++) {
+            if (vectors[i] == null || vectors[i].length != dim || dim == 0) {
+                throw McgtException.badInput("token vector " + i + " is missing or its width differs from token 0");
+            }
+        }
+        this.n = count;
+        for (int i = 0; i < count; i++) {
+            double sq = dot(vectors[i], 0, vectors[i], 0, dim);
+            if (!Double.isFinite(sq)) throw McgtException.badInput("token vector " + i + " is not finite");
+            invNorm[i] = sq > 0.0 ? 1.0 / Math.sqrt(sq) : 0.0;
+        }
+        for (int i = 0; i < count; i++) {
+            weights[i * count + i] = 0.0;
+            for (int j = i + 1; j < count; j++) {
+                double c = dot(vectors[i], 0, vectors[j], 0, dim) * invNorm[i] * invNorm[j];
+                double w = c > 0.0 ? Math.min(c, 1.0) : 0.0;
+                weights[i * count + j] = w;
+                weights[j * count + i] = w;
+            }
+        }
+        if (topK > 0 && topK < count - 1) sparsify(topK);
+    }
+
+    /**
+     * Loads an explicit weight matrix (row-major {@code n × n}, symmetric, finite, non-negative; the
+     * diagonal is set to 0). For tests and for callers with their own similarity.
+     */
+    public void load(double[] w, int n) {
+        checkCount(n);
+        if (w == null || w.length < n * n) throw McgtException.badInput("weight matrix holds fewer than n×n values");
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                double x = w[i * n + j];
+                if (!(x >= 0.0) || x == Double.POSITIVE_INFINITY) {
+                    throw McgtException.badInput("edge weight (" + i + "," + j + ") must be finite and non-negative");
+                }
+                if (x != w[j * n + i]) throw McgtException.badInput("weight matrix is not symmetric at (" + i + "," + j + ")");
+            }
+        }
+        this.n = n;
+        System.arraycopy(w, 0, weights, 0, n * n);
+        for (int i = 0; i < n; i++) weights[i * n + i] = 0.0;
+    }
+
+    private void checkCount(int count) {
+        if (count < 0 || count > maxTokens) {
+            throw McgtException.badInput("chunk has " + count + " tokens, the graph holds at most " + maxTokens);
+        }
+    }
+
+    /** Keeps edge (i, j) when j is among i's top-k neighbours or i among j's. */
+    private void sparsify(int topK) {
+        int count = n;
+        java.util.Arrays.fill(keep, 0, count * count, false);
+        for (int i = 0; i < count; i++) {
+            int row = i * count;
+            // k rounds of "heaviest not yet kept", lowest index on ties: O(k·n) per token.
+            for (int r = 0; r < topK; r++) {
+                int sel = -1;
+                double sw = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < count; j++) {
+                    if (j != i && !keep[row + j] && weights[row + j] > sw) {
+                        sw = weights[row + j];
+                        sel = j;
+                    }
+                }
+                if (sel < 0) break;
+                keep[row + sel] = true;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            for (int j = i + 1; j < count; j++) {
+                if (!keep[i * count + j] && !keep[j * count + i]) {
+                    weights[i * count + j] = 0.0;
+                    weights[j * count + i] = 0.0;
+                }
+            }
+        }
+    }
+
+    /** Dot product with eight float partial sums combined pairwise: a fixed, machine-independent order. */
+    static double dot(float[] a, int ao, float[] b, int bo, int len) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int k = 0;
+        for (; k + 8 <= len; k += 8) {
+            s0 += a[ao + k] * b[bo + k];
+            s1 += a[ao + k + 1] * b[bo + k + 1];
+            s2 += a[ao + k + 2] * b[bo + k + 2];
+            s3 += a[ao + k + 3] * b[bo + k + 3];
+            s4 += a[ao + k + 4] * b[bo + k + 4];
+            s5 += a[ao + k + 5] * b[bo + k + 5];
+            s6 += a[ao + k + 6] * b[bo + k + 6];
+            s7 += a[ao + k + 7] * b[bo + k + 7];
+        }
+        for (; k < len; k++) s0 += a[ao + k] * b[bo + k];
+        return (double) (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
+    }
+
+    /**
+     * Writes the embedding-layer vectors of a chunk into {@code out} (token p at {@code p · hidden}):
+     * the dequantized token embedding row of {@code tokenIds[offset + p]} ({@code w[id·cols + c] ·
+     * scale[id]}), plus, when {@code withPositions}, the dequantized position embedding row {@code p}
+     * (positions are relative to the chunk). Token-type embeddings and the embedding LayerNorm are not
+     * applied: the probe measures how the chunk's tokens relate, not the model's normalisation.
+     *
+     * @return the vector width (the model's hidden size)
+     */
+    public static int embeddingVectors(ModelWeights model, int[] tokenIds, int offset, int length,
+                                       boolean withPositions, float[] out) {
+        if (model == null || model.tokenEmbedding() == null) throw McgtException.badInput("model has no token embedding");
+        if (tokenIds == null || offset < 0 || length < 0 || offset + length > tokenIds.length) {
+            throw McgtException.badInput("token range " + offset + "+" + length + " outside the token array");
+        }
+        QuantizedMatrix tok = model.tokenEmbedding();
+        int d = tok.cols();
+        if (out == null || out.length < (long) length * d) {
+            throw McgtException.outputTooSmall(length * d, out == null ? 0 : out.length);
+        }
+        QuantizedMatrix pos = withPositions ? model.positionEmbedding() : null;
+        if (withPositions) {
+            if (pos == null) throw McgtException.badInput("model has no position embedding");
+            if (pos.cols() != d) throw McgtException.badWeights("position embedding width differs from token embedding");
+            if (length > pos.rows()) {
+                throw McgtException.badInput("chunk of " + length + " tokens exceeds " + pos.rows() + " positions");
+            }
+        }
+        byte[] tw = tok.weights();
+        float[] ts = tok.scales();
+        for (int p = 0; p < length; p++) {
+            int id = tokenIds[offset + p];
+            if (id < 0 || id >= tok.rows()) {
+                throw McgtException.badInput("token id " + id + " at position " + p + " outside vocabulary 0.." + (tok.rows() - 1));
+            }
+            int src = id * d;
+            int dst = p * d;
+            float s = ts[id];
+            for (int c = 0; c < d; c++) out[dst + c] = tw[src + c] * s;
+            if (pos != null) {
+                byte[] pw = pos.weights();
+                float ps = pos.scales()[p];
+                int psrc = p * d;
+                for (int c = 0; c < d; c++) out[dst + c] += pw[psrc + c] * ps;
+            }
+        }
+        return d;
+    }
+}

@@ -1,0 +1,648 @@
+package dev.mcgt.kernel;
+
+import dev.mcgt.config.Activation;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Objects;
+
+/**
+ * {@link Kernels} on the incubating Vector API with 256-bit species (eight f32 / i32 lanes). The only class that
+ * imports {@code jdk.incubator.vector}; loaded by reflection from {@link KernelProvider}.
+ *
+ * <p>GEMM: weights are widened once to f32 and re-laid out in panels of 16 output columns ({@code [panel][k][16]},
+ * see {@link #prepare}); the int8 activations of a call are widened to f32 in a per-thread scratch buffer.
+ * Register tiles of 6 (or 4, or 1) rows × 16 columns accumulate broadcast(a[i][k]) · W[k][j..j+16] with
+ * {@link FloatVector#fma}. Every product of two int8 values and every partial sum of at most {@value #KB} of them
+ * is an integer of magnitude at most 2²⁴, so this f32 arithmetic is exact and equals the int32 sum of the scalar
+ * kernel; longer K is split in blocks of {@value #KB} whose sums are converted to i32 exactly (with adds and bit
+ * moves: the F2I cast is not intrinsified on JDK 17) and added in i32. K is further walked in cache blocks of
+ * {@value #KC} so that a panel slice stays in L1 while every row tile uses it.
+ *
+ * <p>No vector crosses a method boundary except into small helpers that C2 always inlines; register tiles spill to
+ * a per-thread scratch array instead, so nothing is boxed and calls do not allocate once compiled.
+ *
+ * <p>Float reductions use the canonical 8-lane order: vector lane l holds elements i ≡ l (mod 8), the remaining
+ * tail elements are added to the extracted lane sums in scalar code, and the lanes are combined with
+ * {@link FloatMath#combine8} — exactly what {@link ScalarKernels} does. Elementwise functions repeat the bodies
+ * of {@link FloatMath} lane-wise.
+ */
+final class VectorKernels implements Kernels {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
+    private static final int L = 8;
+    /** Output columns per weight panel: two f32 vectors. */
+    static final int PANEL = 16;
+    /** K block within which f32 accumulation of int8 products is exact: 1024 · 128² = 2²⁴. */
+    static final int KB = 1024;
+    /** K cache block: a 16-column panel slice of KC rows (16 KiB) stays in L1 while all row tiles use it. */
+    static final int KC = 256;
+    /** Key of this kernel's prepared weights in {@link QuantizedMatrix}. */
+    private static final Object KEY = VectorKernels.class;
+    /** 1.5·2³¹: adding it to |v| ≤ 2²⁴ rounds v to a multiple of 256, readable from the low bits. */
+    private static final float MAGIC_256 = 3221225472f;
+    private static final int MAGIC_256_BITS = Float.floatToRawIntBits(MAGIC_256);
+    private static final int SIGN = 0x8000_0000;
+    private static final int HALF_BITS = Float.floatToRawIntBits(0.5f);
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    VectorKernels() {
+        if (F.length() != L || FloatVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
+            throw new UnsupportedOperationException("256-bit vectors are not supported by this CPU");
+        }
+    }
+
+    /** Per-thread buffers: widened activations (and packed operands of gemmI32), an i32 tile, a tail row. */
+    private static final class Scratch {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        float[] c = new float[0];
+        int[] acc = new int[0];
+        final float[] row = new float[PANEL];
+
+        float[] c(int n) {
+            if (c.length < n) c = new float[n];
+            return c;
+        }
+
+        int[] acc(int n) {
+            if (acc.length < n) acc = new int[n];
+            return acc;
+        }
+
+        float[] a(int n) {
+            if (a.length < n) a = new float[n];
+            return a;
+        }
+
+        float[] b(int n) {
+            if (b.length < n) b = new float[n];
+            return b;
+        }
+    }
+
+    /** Weights of one matrix in this kernel's layout; scales and bias padded to whole panels. */
+    private record PreparedWeights(float[] panels, float[] scales, float[] bias, int panelCount) { }
+
+    @Override
+    public String name() {
+        return "vector-256";
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+
+    @Override
+    public void prepare(QuantizedMatrix w) {
+        prepared(w);
+    }
+
+    private static PreparedWeights prepared(QuantizedMatrix w) {
+        Object p = w.preparedFor(KEY);
+        if (p == null) p = w.prepare(KEY, VectorKernels::buildPrepared);
+        return (PreparedWeights) p;
+    }
+
+    private static Object buildPrepared(QuantizedMatrix w) {
+        int k = w.cols();
+        int n = w.rows();
+        int panels = (n + PANEL - 1) / PANEL;
+        float[] wp = packPanels(w.weights(), 0, k, n, k, new float[Math.multiplyExact(panels * PANEL, k)]);
+        float[] scales = new float[panels * PANEL];
+        System.arraycopy(w.scales(), 0, scales, 0, n);
+        float[] bias = null;
+        if (w.bias() != null) {
+            bias = new float[panels * PANEL];
+            System.arraycopy(w.bias(), 0, bias, 0, n);
+        }
+        return new PreparedWeights(wp, scales, bias, panels);
+    }
+
+    /** Packs n rows of k int8 values (row stride ld) as f32 panels [p][k][16], zero-padded to whole panels. */
+    private static float[] packPanels(byte[] b, int off, int k, int n, int ld, float[] dst) {
+        int panels = (n + PANEL - 1) / PANEL;
+        for (int p = 0; p < panels; p++) {
+            int base = p * PANEL * k;
+            for (int c = 0; c < PANEL; c++) {
+                int j = p * PANEL + c;
+                if (j < n) {
+                    int src = off + j * ld;
+                    for (int kk = 0; kk < k; kk++) dst[base + kk * PANEL + c] = b[src + kk];
+                } else {
+                    for (int kk = 0; kk < k; kk++) dst[base + kk * PANEL + c] = 0f;
+                }
+            }
+        }
+        return dst;
+    }
+
+    /** Widens {@code len} int8 values to f32. */
+    private static void toFloats(byte[] src, int so, float[] dst, int d0, int len) {
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            ByteVector.fromArray(B, src, so + i).convertShape(VectorOperators.B2F, F, 0)
+                    .reinterpretAsFloats().intoArray(dst, d0 + i);
+        }
+        for (; i < len; i++) dst[d0 + i] = src[so + i];
+    }
+
+    // ------------------------------------------------------------------------------------------ GEMM
+
+    @Override
+    public void gemm(int m, byte[] a, int aOff, float[] aScales, int sOff, QuantizedMatrix w, float[] out,
+                     int outOff) {
+        ScalarKernels.checkGemm(m, a, aOff, aScales, sOff, w, out, outOff);
+        if (m == 0) return;
+        PreparedWeights pw = prepared(w);
+        int k = w.cols();
+        int n = w.rows();
+        Scratch s = SCRATCH.get();
+        float[] af = s.a(m * k);
+        toFloats(a, aOff, af, 0, m * k);
+        float[] c = s.c(m * PANEL);
+        int[] acc = s.acc(m * PANEL);
+        for (int p = 0; p < pw.panelCount(); p++) {
+            int j0 = p * PANEL;
+            panel(m, af, k, pw.panels(), p * PANEL * k, c, acc);
+            int valid = Math.min(PANEL, n - j0);
+            for (int i = 0; i < m; i++) {
+                epilogue(c, i * PANEL, aScales[sOff + i], pw, j0, valid, out, outOff + i * n + j0, s.row);
+            }
+        }
+    }
+
+    /**
+     * All m rows against one weight panel: c[i·16 + j] = Σ_k a[i][k] · W[k][j] as f32 holding the exact integer
+     * sum (or its f32 rounding when it exceeds 2²⁴, as {@code (float) int} does). K is walked in exactness blocks
+     * of {@value #KB}, each in cache blocks of {@value #KC} (so the panel slice stays in L1); f32 partial tiles
+     * live in c between cache blocks, and exactness blocks are summed in i32 in acc when K exceeds one block.
+     */
+    private static void panel(int m, float[] af, int k, float[] wp, int wBase, float[] c, int[] acc) {
+        int len = m * PANEL;
+        // row tiles: as many 6-row tiles as possible, the rest in 4-row tiles (one 6 becomes 4 + 4 when that
+        // avoids 2 or 3 single rows), then single rows
+        int n6 = m / 6;
+        int rest = m % 6;
+        if ((rest == 2 || rest == 3) && n6 > 0) {
+            n6--;
+            rest += 6;
+        }
+        int n4 = rest / 4;
+        for (int e0 = 0; e0 < k; e0 += KB) {
+            int e1 = Math.min(k, e0 + KB);
+            java.util.Arrays.fill(c, 0, len, 0f);
+            for (int k0 = e0; k0 < e1; k0 += KC) {
+                int k1 = Math.min(e1, k0 + KC);
+                int i = 0;
+                for (int t = 0; t < n6; t++, i += 6) block6(af, i * k, k, wp, wBase, k0, k1, c, i * PANEL);
+                for (int t = 0; t < n4; t++, i += 4) block4(af, i * k, k, wp, wBase, k0, k1, c, i * PANEL);
+                for (; i < m; i++) block1(af, i * k, wp, wBase, k0, k1, c, i * PANEL);
+            }
+            if (k > KB) addExact(c, acc, len, e0 == 0);
+        }
+        if (k > KB) toFloat(acc, c, len);
+    }
+
+    /** The 6 × 16 register tile: c[r][0..16] += Σ_k broadcast(a[r][k]) · W[k][0..16], exact FMAs. */
+    private static void block6(float[] af, int a0, int k, float[] wp, int wBase, int k0, int k1, float[] c,
+                               int co) {
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        int a4 = a3 + k;
+        int a5 = a4 + k;
+        FloatVector c00 = FloatVector.fromArray(F, c, co), c01 = FloatVector.fromArray(F, c, co + L);
+        FloatVector c10 = FloatVector.fromArray(F, c, co + PANEL), c11 = FloatVector.fromArray(F, c, co + PANEL + L);
+        FloatVector c20 = FloatVector.fromArray(F, c, co + 2 * PANEL);
+        FloatVector c21 = FloatVector.fromArray(F, c, co + 2 * PANEL + L);
+        FloatVector c30 = FloatVector.fromArray(F, c, co + 3 * PANEL);
+        FloatVector c31 = FloatVector.fromArray(F, c, co + 3 * PANEL + L);
+        FloatVector c40 = FloatVector.fromArray(F, c, co + 4 * PANEL);
+        FloatVector c41 = FloatVector.fromArray(F, c, co + 4 * PANEL + L);
+        FloatVector c50 = FloatVector.fromArray(F, c, co + 5 * PANEL);
+        FloatVector c51 = FloatVector.fromArray(F, c, co + 5 * PANEL + L);
+        for (int kk = k0, wi = wBase + k0 * PANEL; kk < k1; kk++, wi += PANEL) {
+            FloatVector w0 = FloatVector.fromArray(F, wp, wi);
+            FloatVector w1 = FloatVector.fromArray(F, wp, wi + L);
+            FloatVector x = FloatVector.broadcast(F, af[a0 + kk]);
+            c00 = x.fma(w0, c00);
+            c01 = x.fma(w1, c01);
+            x = FloatVector.broadcast(F, af[a1 + kk]);
+            c10 = x.fma(w0, c10);
+            c11 = x.fma(w1, c11);
+            x = FloatVector.broadcast(F, af[a2 + kk]);
+            c20 = x.fma(w0, c20);
+            c21 = x.fma(w1, c21);
+            x = FloatVector.broadcast(F, af[a3 + kk]);
+            c30 = x.fma(w0, c30);
+            c31 = x.fma(w1, c31);
+            x = FloatVector.broadcast(F, af[a4 + kk]);
+            c40 = x.fma(w0, c40);
+            c41 = x.fma(w1, c41);
+            x = FloatVector.broadcast(F, af[a5 + kk]);
+            c50 = x.fma(w0, c50);
+            c51 = x.fma(w1, c51);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + PANEL);
+        c11.intoArray(c, co + PANEL + L);
+        c20.intoArray(c, co + 2 * PANEL);
+        c21.intoArray(c, co + 2 * PANEL + L);
+        c30.intoArray(c, co + 3 * PANEL);
+        c31.intoArray(c, co + 3 * PANEL + L);
+        c40.intoArray(c, co + 4 * PANEL);
+        c41.intoArray(c, co + 4 * PANEL + L);
+        c50.intoArray(c, co + 5 * PANEL);
+        c51.intoArray(c, co + 5 * PANEL + L);
+    }
+
+    /** The 4 × 16 register tile (rows left over by the 6-row tiles). */
+    private static void block4(float[] af, int a0, int k, float[] wp, int wBase, int k0, int k1, float[] c,
+                               int co) {
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        FloatVector c00 = FloatVector.fromArray(F, c, co), c01 = FloatVector.fromArray(F, c, co + L);
+        FloatVector c10 = FloatVector.fromArray(F, c, co + PANEL), c11 = FloatVector.fromArray(F, c, co + PANEL + L);
+        FloatVector c20 = FloatVector.fromArray(F, c, co + 2 * PANEL);
+        FloatVector c21 = FloatVector.fromArray(F, c, co + 2 * PANEL + L);
+        FloatVector c30 = FloatVector.fromArray(F, c, co + 3 * PANEL);
+        FloatVector c31 = FloatVector.fromArray(F, c, co + 3 * PANEL + L);
+        for (int kk = k0, wi = wBase + k0 * PANEL; kk < k1; kk++, wi += PANEL) {
+            FloatVector w0 = FloatVector.fromArray(F, wp, wi);
+            FloatVector w1 = FloatVector.fromArray(F, wp, wi + L);
+            FloatVector x = FloatVector.broadcast(F, af[a0 + kk]);
+            c00 = x.fma(w0, c00);
+            c01 = x.fma(w1, c01);
+            x = FloatVector.broadcast(F, af[a1 + kk]);
+            c10 = x.fma(w0, c10);
+            c11 = x.fma(w1, c11);
+            x = FloatVector.broadcast(F, af[a2 + kk]);
+            c20 = x.fma(w0, c20);
+            c21 = x.fma(w1, c21);
+            x = FloatVector.broadcast(F, af[a3 + kk]);
+            c30 = x.fma(w0, c30);
+            c31 = x.fma(w1, c31);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + PANEL);
+        c11.intoArray(c, co + PANEL + L);
+        c20.intoArray(c, co + 2 * PANEL);
+        c21.intoArray(c, co + 2 * PANEL + L);
+        c30.intoArray(c, co + 3 * PANEL);
+        c31.intoArray(c, co + 3 * PANEL + L);
+    }
+
+    /** One activation row × 16 columns; even and odd k in separate accumulators (exact, so order is free). */
+    private static void block1(float[] af, int a0, float[] wp, int wBase, int k0, int k1, float[] c, int co) {
+        FloatVector c0 = FloatVector.fromArray(F, c, co), c1 = FloatVector.fromArray(F, c, co + L);
+        FloatVector d0 = FloatVector.zero(F), d1 = d0;
+        int kk = k0;
+        int wi = wBase + k0 * PANEL;
+        for (; kk <= k1 - 2; kk += 2, wi += 2 * PANEL) {
+            FloatVector x = FloatVector.broadcast(F, af[a0 + kk]);
+            c0 = x.fma(FloatVector.fromArray(F, wp, wi), c0);
+            c1 = x.fma(FloatVector.fromArray(F, wp, wi + L), c1);
+            FloatVector y = FloatVector.broadcast(F, af[a0 + kk + 1]);
+            d0 = y.fma(FloatVector.fromArray(F, wp, wi + PANEL), d0);
+            d1 = y.fma(FloatVector.fromArray(F, wp, wi + PANEL + L), d1);
+        }
+        if (kk < k1) {
+            FloatVector x = FloatVector.broadcast(F, af[a0 + kk]);
+            c0 = x.fma(FloatVector.fromArray(F, wp, wi), c0);
+            c1 = x.fma(FloatVector.fromArray(F, wp, wi + L), c1);
+        }
+        c0.add(d0).intoArray(c, co);
+        c1.add(d1).intoArray(c, co + L);
+    }
+
+    /**
+     * out[o + c] = t[c] · (as · scale[j0 + c]) + bias[j0 + c] for c < valid, t = tile[tOff..tOff+16] holding the
+     * integer sums as f32 (exact up to 2²⁴, rounded like {@code (float) int} beyond).
+     */
+    private static void epilogue(float[] tile, int tOff, float as, PreparedWeights pw, int j0, int valid,
+                                 float[] out, int o, float[] row) {
+        float[] scales = pw.scales();
+        float[] bias = pw.bias();
+        FloatVector asv = FloatVector.broadcast(F, as);
+        FloatVector r0 = FloatVector.fromArray(F, tile, tOff).mul(asv.mul(FloatVector.fromArray(F, scales, j0)));
+        FloatVector r1 = FloatVector.fromArray(F, tile, tOff + L)
+                .mul(asv.mul(FloatVector.fromArray(F, scales, j0 + L)));
+        if (bias != null) {
+            r0 = r0.add(FloatVector.fromArray(F, bias, j0));
+            r1 = r1.add(FloatVector.fromArray(F, bias, j0 + L));
+        }
+        if (valid == PANEL) {
+            r0.intoArray(out, o);
+            r1.intoArray(out, o + L);
+        } else {
+            r0.intoArray(row, 0);
+            r1.intoArray(row, L);
+            System.arraycopy(row, 0, out, o, valid);
+        }
+    }
+
+    /**
+     * acc[0..len] (+)= the exact integers held in tile[0..len] (|v| ≤ 2²⁴), converted with adds and bit moves
+     * only (the F2I cast is not intrinsified on JDK 17): v + 1.5·2³¹ rounds v to hi, a multiple of 256 whose
+     * quotient sits in the low bits; the remainder v − hi (|·| ≤ 128) is read the same way with 1.5·2²³.
+     */
+    private static void addExact(float[] tile, int[] acc, int len, boolean first) {
+        for (int i = 0; i < len; i += L) {
+            FloatVector v = FloatVector.fromArray(F, tile, i);
+            FloatVector t = v.add(MAGIC_256);
+            IntVector hiQ = t.reinterpretAsInts().sub(MAGIC_256_BITS);
+            FloatVector lo = v.sub(t.sub(MAGIC_256));
+            IntVector loI = lo.add(FloatMath.ROUND_MAGIC).reinterpretAsInts().sub(FloatMath.ROUND_MAGIC_BITS);
+            IntVector iv = hiQ.lanewise(VectorOperators.LSHL, 8).add(loI);
+            if (!first) iv = iv.add(IntVector.fromArray(I, acc, i));
+            iv.intoArray(acc, i);
+        }
+    }
+
+    /** tile[0..len] = (float) acc[0..len]. */
+    private static void toFloat(int[] acc, float[] tile, int len) {
+        for (int i = 0; i < len; i += L) {
+            ((FloatVector) IntVector.fromArray(I, acc, i).convert(VectorOperators.I2F, 0)).intoArray(tile, i);
+        }
+    }
+
+    @Override
+    public void gemmI32(int m, int n, int kLen, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
+                        int[] out, int oOff, int ldo) {
+        ScalarKernels.checkGemmI32(m, n, kLen, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+        if (m == 0 || n == 0) return;
+        if (kLen == 0) {
+            for (int i = 0; i < m; i++) java.util.Arrays.fill(out, oOff + i * ldo, oOff + i * ldo + n, 0);
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        int panels = (n + PANEL - 1) / PANEL;
+        float[] af = s.a(m * kLen);
+        for (int i = 0; i < m; i++) toFloats(a, aOff + i * lda, af, i * kLen, kLen);
+        float[] bp = packPanels(b, bOff, kLen, n, ldb, s.b(panels * PANEL * kLen));
+        float[] c = s.c(m * PANEL);
+        int[] acc = s.acc(m * PANEL);
+        for (int p = 0; p < panels; p++) {
+            int j0 = p * PANEL;
+            int valid = Math.min(PANEL, n - j0);
+            panel(m, af, kLen, bp, p * PANEL * kLen, c, acc);
+            if (kLen <= KB) addExact(c, acc, m * PANEL, true); // otherwise panel() left the sums in acc
+            for (int i = 0; i < m; i++) System.arraycopy(acc, i * PANEL, out, oOff + i * ldo + j0, valid);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ quantization
+
+    @Override
+    public void quantizeRows(float[] x, int xOff, int rows, int cols, byte[] q, int qOff, float[] scales,
+                             int sOff) {
+        Objects.checkFromIndexSize(xOff, Math.multiplyExact(rows, cols), x.length);
+        Objects.checkFromIndexSize(qOff, rows * cols, q.length);
+        Objects.checkFromIndexSize(sOff, rows, scales.length);
+        for (int r = 0; r < rows; r++) {
+            int base = xOff + r * cols;
+            int qb = qOff + r * cols;
+            FloatVector mx = FloatVector.zero(F);
+            FloatVector finite = FloatVector.zero(F);
+            int c = 0;
+            for (; c <= cols - L; c += L) {
+                FloatVector v = FloatVector.fromArray(F, x, base + c);
+                mx = mx.max(v.abs());
+                finite = finite.add(v.mul(0f)); // becomes NaN if any value is NaN or infinite
+            }
+            float absmax = 0f;
+            float fin = 0f;
+            for (int l = 0; l < L; l++) {
+                absmax = Math.max(absmax, mx.lane(l));
+                fin += finite.lane(l);
+            }
+            for (; c < cols; c++) {
+                absmax = Math.max(absmax, Math.abs(x[base + c]));
+                fin += x[base + c] * 0f;
+            }
+            float inv = 127f / absmax;
+            if (fin != 0f || absmax == 0f || !(inv < Float.POSITIVE_INFINITY)) {
+                // non-finite input, zero row or subnormal absmax: the reference handles these exactly
+                Quantization.quantizeRows(x, base, 1, cols, q, qb, scales, sOff + r);
+                continue;
+            }
+            scales[sOff + r] = absmax / 127f;
+            c = 0;
+            for (; c <= cols - L; c += L) {
+                FloatVector y = FloatVector.fromArray(F, x, base + c).mul(inv);
+                roundToInt8(y).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, qb + c);
+            }
+            for (; c < cols; c++) q[qb + c] = Quantization.roundToInt8(x[base + c] * inv);
+        }
+    }
+
+    /**
+     * {@link Quantization#roundToInt8} lane-wise for |y| < 2²², without the F2I cast: t = y + copySign(0.5, y)
+     * in f32, then trunc(t) = sign(t)·floor(|t|) with floor from the 1.5·2²³ rounding trick, then clamp.
+     */
+    private static IntVector roundToInt8(FloatVector y) {
+        FloatVector half = y.reinterpretAsInts().and(SIGN).or(HALF_BITS).reinterpretAsFloats();
+        FloatVector t = y.add(half);
+        FloatVector at = t.abs();
+        FloatVector rf = at.add(FloatMath.ROUND_MAGIC).sub(FloatMath.ROUND_MAGIC);
+        FloatVector fl = rf.blend(rf.sub(1f), rf.compare(VectorOperators.GT, at));
+        FloatVector q = fl.blend(fl.neg(), t.compare(VectorOperators.LT, 0f));
+        IntVector qi = q.add(FloatMath.ROUND_MAGIC).reinterpretAsInts().sub(FloatMath.ROUND_MAGIC_BITS);
+        return qi.min(127).max(-127);
+    }
+
+    // ------------------------------------------------------------------------------------------ reductions
+
+    @Override
+    public float sum(float[] x, int off, int len) {
+        Objects.checkFromIndexSize(off, len, x.length);
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= len - L; i += L) acc = acc.add(FloatVector.fromArray(F, x, off + i));
+        float s0 = acc.lane(0), s1 = acc.lane(1), s2 = acc.lane(2), s3 = acc.lane(3);
+        float s4 = acc.lane(4), s5 = acc.lane(5), s6 = acc.lane(6), s7 = acc.lane(7);
+        int p = off + i;
+        int r = len - i;
+        if (r > 0) s0 += x[p];
+        if (r > 1) s1 += x[p + 1];
+        if (r > 2) s2 += x[p + 2];
+        if (r > 3) s3 += x[p + 3];
+        if (r > 4) s4 += x[p + 4];
+        if (r > 5) s5 += x[p + 5];
+        if (r > 6) s6 += x[p + 6];
+        return FloatMath.combine8(s0, s1, s2, s3, s4, s5, s6, s7);
+    }
+
+    @Override
+    public void layerNorm(float[] x, int xOff, int n, float[] gamma, float[] beta, float eps, float[] out,
+                          int outOff) {
+        ScalarKernels.checkLayerNorm(x, xOff, n, gamma, beta, out, outOff);
+        float fn = (float) n;
+        float mean = sum(x, xOff, n) / fn;
+        FloatVector mv = FloatVector.broadcast(F, mean);
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector d = FloatVector.fromArray(F, x, xOff + i).sub(mv);
+            acc = acc.add(d.mul(d));
+        }
+        float s0 = acc.lane(0), s1 = acc.lane(1), s2 = acc.lane(2), s3 = acc.lane(3);
+        float s4 = acc.lane(4), s5 = acc.lane(5), s6 = acc.lane(6), s7 = acc.lane(7);
+        int p = xOff + i;
+        int r = n - i;
+        if (r > 0) { float d = x[p] - mean; s0 += d * d; }
+        if (r > 1) { float d = x[p + 1] - mean; s1 += d * d; }
+        if (r > 2) { float d = x[p + 2] - mean; s2 += d * d; }
+        if (r > 3) { float d = x[p + 3] - mean; s3 += d * d; }
+        if (r > 4) { float d = x[p + 4] - mean; s4 += d * d; }
+        if (r > 5) { float d = x[p + 5] - mean; s5 += d * d; }
+        if (r > 6) { float d = x[p + 6] - mean; s6 += d * d; }
+        float var = FloatMath.combine8(s0, s1, s2, s3, s4, s5, s6, s7) / fn;
+        float inv = 1f / (float) Math.sqrt(var + eps);
+        FloatVector iv = FloatVector.broadcast(F, inv);
+        i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector g = FloatVector.fromArray(F, gamma, i);
+            FloatVector b = FloatVector.fromArray(F, beta, i);
+            g.mul(v.sub(mv)).mul(iv).add(b).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) out[outOff + i] = (gamma[i] * (x[xOff + i] - mean)) * inv + beta[i];
+    }
+
+    @Override
+    public void softmax(float[] x, int off, int len) {
+        Objects.checkFromIndexSize(off, len, x.length);
+        if (len == 0) return;
+        FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+        }
+        float m0 = mx.lane(0), m1 = mx.lane(1), m2 = mx.lane(2), m3 = mx.lane(3);
+        float m4 = mx.lane(4), m5 = mx.lane(5), m6 = mx.lane(6), m7 = mx.lane(7);
+        int p = off + i;
+        int r = len - i;
+        if (r > 0) m0 = FloatMath.max2(m0, x[p]);
+        if (r > 1) m1 = FloatMath.max2(m1, x[p + 1]);
+        if (r > 2) m2 = FloatMath.max2(m2, x[p + 2]);
+        if (r > 3) m3 = FloatMath.max2(m3, x[p + 3]);
+        if (r > 4) m4 = FloatMath.max2(m4, x[p + 4]);
+        if (r > 5) m5 = FloatMath.max2(m5, x[p + 5]);
+        if (r > 6) m6 = FloatMath.max2(m6, x[p + 6]);
+        float max = FloatMath.max8(m0, m1, m2, m3, m4, m5, m6, m7);
+
+        FloatVector maxv = FloatVector.broadcast(F, max);
+        FloatVector acc = FloatVector.zero(F);
+        i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(maxv));
+            e.intoArray(x, off + i);
+            acc = acc.add(e);
+        }
+        float s0 = acc.lane(0), s1 = acc.lane(1), s2 = acc.lane(2), s3 = acc.lane(3);
+        float s4 = acc.lane(4), s5 = acc.lane(5), s6 = acc.lane(6), s7 = acc.lane(7);
+        if (r > 0) { float e = FloatMath.exp(x[p] - max); x[p] = e; s0 += e; }
+        if (r > 1) { float e = FloatMath.exp(x[p + 1] - max); x[p + 1] = e; s1 += e; }
+        if (r > 2) { float e = FloatMath.exp(x[p + 2] - max); x[p + 2] = e; s2 += e; }
+        if (r > 3) { float e = FloatMath.exp(x[p + 3] - max); x[p + 3] = e; s3 += e; }
+        if (r > 4) { float e = FloatMath.exp(x[p + 4] - max); x[p + 4] = e; s4 += e; }
+        if (r > 5) { float e = FloatMath.exp(x[p + 5] - max); x[p + 5] = e; s5 += e; }
+        if (r > 6) { float e = FloatMath.exp(x[p + 6] - max); x[p + 6] = e; s6 += e; }
+        float inv = 1f / FloatMath.combine8(s0, s1, s2, s3, s4, s5, s6, s7);
+        i = 0;
+        for (; i <= len - L; i += L) FloatVector.fromArray(F, x, off + i).mul(inv).intoArray(x, off + i);
+        for (; i < len; i++) x[off + i] = x[off + i] * inv;
+    }
+
+    // ------------------------------------------------------------------------------------------ elementwise
+
+    @Override
+    public void gelu(float[] x, int off, int len, Activation kind) {
+        Objects.checkFromIndexSize(off, len, x.length);
+        int i = 0;
+        if (kind == Activation.GELU_ERF) {
+            for (; i <= len - L; i += L) geluErf(FloatVector.fromArray(F, x, off + i)).intoArray(x, off + i);
+            for (; i < len; i++) x[off + i] = FloatMath.geluErf(x[off + i]);
+        } else {
+            for (; i <= len - L; i += L) geluTanh(FloatVector.fromArray(F, x, off + i)).intoArray(x, off + i);
+            for (; i < len; i++) x[off + i] = FloatMath.geluTanh(x[off + i]);
+        }
+    }
+
+    @Override
+    public void addScaledInt8(float alpha, byte[] v, int vOff, float[] y, int yOff, int len) {
+        Objects.checkFromIndexSize(vOff, len, v.length);
+        Objects.checkFromIndexSize(yOff, len, y.length);
+        int d = 0;
+        for (; d <= len - L; d += L) {
+            FloatVector bv = (FloatVector) ByteVector.fromArray(B, v, vOff + d).convertShape(VectorOperators.B2F, F, 0);
+            FloatVector.fromArray(F, y, yOff + d).add(bv.mul(alpha)).intoArray(y, yOff + d);
+        }
+        for (; d < len; d++) y[yOff + d] = y[yOff + d] + alpha * (float) v[vOff + d];
+    }
+
+    @Override
+    public void add(float[] x, int xOff, float[] y, int yOff, int len) {
+        Objects.checkFromIndexSize(xOff, len, x.length);
+        Objects.checkFromIndexSize(yOff, len, y.length);
+        int d = 0;
+        for (; d <= len - L; d += L) {
+            FloatVector.fromArray(F, y, yOff + d).add(FloatVector.fromArray(F, x, xOff + d)).intoArray(y, yOff + d);
+        }
+        for (; d < len; d++) y[yOff + d] = y[yOff + d] + x[xOff + d];
+    }
+
+    /** {@link FloatMath#exp} lane-wise: the same operations, the early returns replaced by final blends. */
+    private static FloatVector exp(FloatVector x) {
+        FloatVector t = x.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+        IntVector k = t.reinterpretAsInts().sub(FloatMath.ROUND_MAGIC_BITS);
+        FloatVector kf = t.sub(FloatMath.ROUND_MAGIC);
+        FloatVector r = x.sub(kf.mul(FloatMath.LN2_HI)).sub(kf.mul(FloatMath.LN2_LO));
+        FloatVector p = r.mul(FloatMath.P7).add(FloatMath.P6);
+        p = r.mul(p).add(FloatMath.P5);
+        p = r.mul(p).add(FloatMath.P4);
+        p = r.mul(p).add(FloatMath.P3);
+        p = r.mul(p).add(FloatMath.P2);
+        p = r.mul(p).add(1f);
+        p = r.mul(p).add(1f);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+        IntVector k2 = k.sub(k1);
+        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector res = p.mul(s1).mul(s2);
+        res = res.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, FloatMath.EXP_HI));
+        return res.blend(0f, x.compare(VectorOperators.LT, FloatMath.EXP_LO));
+    }
+
+    /** {@link FloatMath#geluTanh} lane-wise. */
+    private static FloatVector geluTanh(FloatVector x) {
+        FloatVector z = x.mul(x.mul(x).mul(FloatMath.GELU_C2).add(FloatMath.GELU_C1));
+        return x.div(exp(z).add(1f));
+    }
+
+    /** {@link FloatMath#geluErf} lane-wise. */
+    private static FloatVector geluErf(FloatVector x) {
+        FloatVector y = x.abs().mul(FloatMath.INV_SQRT2);
+        FloatVector t = FloatVector.broadcast(F, 1f).div(y.mul(FloatMath.ERF_P).add(1f));
+        FloatVector poly = t.mul(FloatMath.ERF_A5).add(FloatMath.ERF_A4);
+        poly = t.mul(poly).add(FloatMath.ERF_A3);
+        poly = t.mul(poly).add(FloatMath.ERF_A2);
+        poly = t.mul(poly).add(FloatMath.ERF_A1);
+        poly = t.mul(poly);
+        FloatVector h = poly.mul(0.5f).mul(exp(y.mul(y).neg()));
+        FloatVector oneMinusH = FloatVector.broadcast(F, 1f).sub(h);
+        return x.mul(h.blend(oneMinusH, x.compare(VectorOperators.GE, 0f)));
+    }
+}

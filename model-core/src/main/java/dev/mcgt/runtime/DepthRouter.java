@@ -1,0 +1,163 @@
+package dev.mcgt.runtime;
+
+import dev.mcgt.gate.GatePacket;
+
+/**
+ * Mixture-of-Depths: how many tokens go through a block, and which.
+ *
+ * <p><b>How many</b> is the reference's MincutDepthRouter (§5.3) exactly: capacity = ceil(n·ratio), scaled by
+ * λ stability (×0.9 when |Δλ| ≤ 3276, ×1.2 when > 16384, f32 arithmetic), clamped to [min tokens, n]; the
+ * reference's stride-marked boundary count (10 % of n when the concentration is above 16384, else 20 %) is
+ * added on top, then topped up to the minimum. {@link #referenceRoutes} reproduces the reference's route
+ * pattern for tests; {@link #computeCount} is the same count without allocating.
+ *
+ * <p><b>Which</b> is data-driven (the reference's fixed strides are not): tokens the min-cut probe put on the
+ * boundary, the spike detector's top-k positions and, for decoders, the last position (its output is the
+ * result) always compute; the remaining places go to the tokens with the highest router score, the squared L2
+ * distance of the token's hidden state to the mean hidden state of the chunk entering the block (tokens that
+ * differ most from the chunk carry the most information; ties go to the earlier token). Selection happens per
+ * block, on the hidden states entering it. Skipped tokens pass the block unchanged and are not keys in it.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class DepthRouter {
+    private final ModRoutingConfig config;
+
+    /**
+     * @throws dev.mcgt.McgtException BAD_CONFIG when the config is invalid
+     */
+    public DepthRouter(ModRoutingConfig config) {
+        this.config = config.validate();
+    }
+
+    public ModRoutingConfig config() { return config; }
+
+    /** The capacity before boundaries (reference §5.3 step 3). */
+    public int capacity(GatePacket gate, int n) {
+        if (n <= 0) return 0;
+        int cap = ceilF((float) n * config.layerCapacityRatio());
+        if (config.adaptiveCapacity()) {
+            int d = Math.abs(gate.lambdaDelta());
+            float stability = 1.0f - Math.min((float) d / 32768.0f, 1.0f);
+            float adj = stability > 0.9f ? 0.9f : stability < 0.5f ? 1.2f : 1.0f;
+            cap = ceilF((float) cap * adj);
+        }
+        return Math.min(Math.max(cap, config.minTokensPerLayer()), n);
+    }
+
+    /** The number of stride-marked boundary tokens of the reference (0 when boundaries are not forced). */
+    public int referenceBoundaryCount(GatePacket gate, int n) {
+        if (n <= 0 || !config.boundaryTokenForceCompute()) return 0;
+        int bc = boundaryTarget(gate, n);
+        int step = Math.max(n / Math.max(bc, 1), 1);
+        int marked = 0;
+        for (int i = 0; i < n && marked < bc; i += step) marked++;
+        return marked;
+    }
+
+    private static int boundaryTarget(GatePacket gate, int n) {
+        float ratio = gate.boundaryConcentrationQ15() > 16384 ? 0.1f : 0.2f;
+        return ceilF((float) n * ratio);
+    }
+
+    /** How many of {@code n} tokens compute in a block: the reference's compute count (Compute + Boundary). */
+    public int computeCount(GatePacket gate, int n) {
+        if (n <= 0) return 0;
+        int boundary = referenceBoundaryCount(gate, n);
+        int target = Math.max(capacity(gate, n) - boundary, 0);
+        int count = boundary + Math.min(target, n - boundary);
+        if (count < config.minTokensPerLayer()) count = Math.min(config.minTokensPerLayer(), n);
+        return count;
+    }
+
+    /** The reference's route pattern for {@code n} tokens (positions ignored, as in the reference). */
+    public TokenRoute[] referenceRoutes(GatePacket gate, int n) {
+        TokenRoute[] routes = new TokenRoute[Math.max(n, 0)];
+        java.util.Arrays.fill(routes, TokenRoute.SKIP);
+        if (n <= 0) return routes;
+        int capacity = capacity(gate, n);
+        int boundary = 0;
+        if (config.boundaryTokenForceCompute()) {
+            int bc = boundaryTarget(gate, n);
+            int step = Math.max(n / Math.max(bc, 1), 1);
+            for (int i = 0; i < n && boundary < bc; i += step) {
+                routes[i] = TokenRoute.BOUNDARY;
+                boundary++;
+            }
+        }
+        int target = Math.max(capacity - boundary, 0);
+        int converted = 0;
+        for (int i = 0; i < n && converted < target; i++) {
+            if (routes[i] == TokenRoute.SKIP) {
+                routes[i] = TokenRoute.COMPUTE;
+                converted++;
+            }
+        }
+        int count = boundary + converted;
+        for (int i = 0; i < n && count < config.minTokensPerLayer(); i++) {
+            if (routes[i] == TokenRoute.SKIP) {
+                routes[i] = TokenRoute.COMPUTE;
+                count++;
+            }
+        }
+        return routes;
+    }
+
+    /** Renders routes as the reference's golden strings: B boundary, C compute, '.' skip. */
+    public static String render(TokenRoute[] routes) {
+        StringBuilder sb = new StringBuilder(routes.length);
+        for (TokenRoute r : routes) sb.append(r == TokenRoute.BOUNDARY ? 'B' : r == TokenRoute.COMPUTE ? 'C' : '.');
+        return sb.toString();
+    }
+
+    /**
+     * Picks the tokens of one block. {@code forced[i]} marks tokens that must compute; the rest of the
+     * {@code count} places go to the highest {@code score}s (ties: lower index). Writes {@code chosen[i]} and
+     * returns the number chosen (at least {@code count} when there are enough tokens; more when more are
+     * forced). Allocation-free.
+     */
+    static int select(int n, int count, boolean[] forced, float[] score, boolean[] chosen) {
+        int picked = 0;
+        for (int i = 0; i < n; i++) {
+            chosen[i] = forced[i];
+            if (forced[i]) picked++;
+        }
+        while (picked < count) {
+            int best = -1;
+            for (int i = 0; i < n; i++) {
+                if (!chosen[i] && (best < 0 || score[i] > score[best])) best = i;
+            }
+            if (best < 0) break;
+            chosen[best] = true;
+            picked++;
+        }
+        return picked;
+    }
+
+    /**
+     * The router score of {@code n} rows of width {@code d} in {@code h}: squared L2 distance to their mean
+     * (f32, left to right). {@code mean} is scratch of length ≥ d.
+     */
+    static void scores(float[] h, int n, int d, float[] mean, float[] score) {
+        for (int j = 0; j < d; j++) mean[j] = 0f;
+        for (int i = 0; i < n; i++) {
+            int off = i * d;
+            for (int j = 0; j < d; j++) mean[j] += h[off + j];
+        }
+        float inv = 1f / (float) n;
+        for (int j = 0; j < d; j++) mean[j] *= inv;
+        for (int i = 0; i < n; i++) {
+            int off = i * d;
+            float s = 0f;
+            for (int j = 0; j < d; j++) {
+                float t = h[off + j] - mean[j];
+                s += t * t;
+            }
+            score[i] = s;
+        }
+    }
+
+    private static int ceilF(float v) {
+        return (int) Math.ceil(v);
+    }
+}

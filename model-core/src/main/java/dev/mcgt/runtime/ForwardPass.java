@@ -1,0 +1,477 @@
+package dev.mcgt.runtime;
+
+import dev.mcgt.config.AttentionKind;
+import dev.mcgt.config.NormPlacement;
+import dev.mcgt.config.TransformerConfig;
+import dev.mcgt.gate.GatePacket;
+import dev.mcgt.gate.SpikePacket;
+import dev.mcgt.kernel.Kernels;
+import dev.mcgt.kernel.QuantizedMatrix;
+import dev.mcgt.model.LayerWeights;
+import dev.mcgt.model.ModelWeights;
+
+/**
+ * The compute of one non-skipped inference: embeddings, the selected blocks, the head. Immutable (weights,
+ * kernels, options), thread-safe; all mutable data lives in the caller's {@link InferBuffers}, the stream's
+ * {@link KvCache} and the output's {@link InferStats}. Allocation-free.
+ *
+ * <p>Numerics: an f32 residual stream; every GEMM input is quantized to INT8 per row right before the GEMM;
+ * queries, keys and values are quantized per token and head (keys and values are stored that way in the KV
+ * cache); attention scores are exact int32 dot products scaled by qScale·kScale·1/√headDim; all float steps
+ * outside the kernels are plain sequential Java, so results are bit-identical across kernels and threads.
+ *
+ * <p>Decoders: in the last block that runs, only the last position's output matters, so that block computes
+ * keys and values for every token (they are still attended to and cached) but the query, attention, output
+ * projection and FFN for the last position only — the usual prefill saving, counted as such in the stats.
+ */
+final class ForwardPass {
+    /** Per-call settings, held in the caller's buffers (no allocation). */
+    static final class Call {
+        GatePacket gate;
+        SpikePacket spikes;
+        int[] partitionOf;
+        boolean spikeMask;
+        boolean partitionMask;
+        int window;
+        boolean kvWrite;
+        KvCache cache;
+        InferStats stats;
+        int keep;
+    }
+
+    private final TransformerConfig cfg;
+    private final Kernels kernels;
+    private final ModelWeights weights;
+    private final LayerWeights[] layers;
+    private final RuntimeOptions options;
+    private final DepthRouter router;
+    private final EarlyExit earlyExit;
+    private final int d;
+    private final int heads;
+    private final int headDim;
+    private final int ffnDim;
+    private final boolean pre;
+    private final boolean causal;
+    private final boolean decoder;
+    private final float eps;
+    private final float invSqrtHeadDim;
+
+    ForwardPass(ModelWeights weights, Kernels kernels, RuntimeOptions options, DepthRouter router, EarlyExit earlyExit) {
+        this.cfg = weights.config();
+        this.kernels = kernels;
+        this.weights = weights;
+        this.layers = weights.layers().toArray(new LayerWeights[0]);
+        this.options = options;
+        this.router = router;
+        this.earlyExit = earlyExit;
+        this.d = cfg.hidden();
+        this.heads = cfg.heads();
+        this.headDim = cfg.headDim();
+        this.ffnDim = cfg.ffnIntermediate();
+        this.pre = cfg.normPlacement() == NormPlacement.PRE;
+        this.causal = cfg.attention() == AttentionKind.CAUSAL;
+        this.decoder = !cfg.isEncoder();
+        this.eps = cfg.layerNormEps();
+        this.invSqrtHeadDim = (float) (1.0 / Math.sqrt(headDim));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Full pass
+
+    /**
+     * Runs {@code layersToRun} blocks on the kept tokens and writes the output. Decoders keep the most recent
+     * {@code seqBudget} tokens (the ones next to the position being predicted); encoders keep the first ones
+     * (the chunk's head, where BERT-style models put [CLS] and the start of the text).
+     */
+    void run(int[] tokens, int[] types, int n, int seqBudget, int layersToRun, Call c, InferBuffers b,
+             float[] out) {
+        InferStats st = c.stats;
+        int keep = Math.min(n, seqBudget);
+        int first = decoder ? n - keep : 0;
+        c.keep = keep;
+        for (int r = 0; r < keep; r++) b.rowPos[r] = first + r;
+        embed(tokens, types, first, keep, b.x, st);
+
+        int count = Math.min(layersToRun, cfg.layers());
+        int start = options.layerSelection() == LayerSelection.EARLY_LAYERS ? 0 : cfg.layers() - count;
+        int end = start + count;
+        int exitLayer = -1;
+        if (earlyExit != null) {
+            for (int l = start; l < end; l++) {
+                if (earlyExit.canExitAt(c.gate, l)) {
+                    exitLayer = l;
+                    end = l;
+                    break;
+                }
+            }
+        }
+        float threshold = options.representationExitThreshold();
+        if (threshold > 0f) pool(b.x, keep, b.prevPooled, st);
+        for (int l = start; l < end; l++) {
+            boolean lastOnly = decoder && l == end - 1;
+            runLayer(l, lastOnly, c, b);
+            st.layersExecuted++;
+            if (threshold > 0f && l < end - 1) {
+                pool(b.x, keep, b.pooled, st);
+                if (EarlyExit.converged(b.prevPooled, b.pooled, d, threshold)) {
+                    exitLayer = l + 1;
+                    break;
+                }
+                System.arraycopy(b.pooled, 0, b.prevPooled, 0, d);
+            }
+        }
+        st.earlyExitLayer = exitLayer;
+        if (decoder) {
+            head(b.x, (keep - 1) * d, b, out, st);
+        } else {
+            encoderOutput(keep, b, out, st);
+        }
+    }
+
+    /**
+     * The skip tier's cheap scorer: the mean of the embedding-layer vectors of all tokens, through the final
+     * norm and head (decoders) or L2-normalised (encoders). No block runs.
+     */
+    void cheapScore(int[] tokens, int[] types, int n, InferBuffers b, float[] out, InferStats st) {
+        embed(tokens, types, 0, n, b.x, st);
+        pool(b.x, n, b.pooled, st);
+        if (decoder) {
+            head(b.pooled, 0, b, out, st);
+        } else {
+            l2Normalise(b.pooled, out, st);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Embeddings, pooling, heads
+
+    /** Rows 0..rows−1 of {@code x} = token + position (+ type) embeddings of chunk positions first.., normalised. */
+    private void embed(int[] tokens, int[] types, int first, int rows, float[] x, InferStats st) {
+        QuantizedMatrix tok = weights.tokenEmbedding();
+        QuantizedMatrix pos = weights.positionEmbedding();
+        QuantizedMatrix typ = weights.typeEmbedding();
+        byte[] tw = tok.weights();
+        byte[] pw = pos.weights();
+        float[] ts = tok.scales();
+        float[] ps = pos.scales();
+        for (int r = 0; r < rows; r++) {
+            int p = first + r;
+            int t = tokens[p];
+            float st1 = ts[t];
+            float sp = ps[p];
+            int to = t * d;
+            int po = p * d;
+            int xo = r * d;
+            for (int j = 0; j < d; j++) {
+                x[xo + j] = tw[to + j] * st1 + pw[po + j] * sp;
+            }
+            if (typ != null) {
+                int ty = types == null ? 0 : types[p];
+                byte[] yw = typ.weights();
+                float sy = typ.scales()[ty];
+                int yo = ty * d;
+                for (int j = 0; j < d; j++) x[xo + j] += yw[yo + j] * sy;
+            }
+        }
+        int perRow = typ == null ? 2 : 3;
+        st.weightBytesRead += (long) rows * perRow * (d + 4);
+        st.floatMultiplies += (long) rows * perRow * d;
+        st.floatAdds += (long) rows * (perRow - 1) * d;
+        float[] g = weights.embeddingNormGamma();
+        if (g != null) {
+            for (int r = 0; r < rows; r++) kernels.layerNorm(x, r * d, d, g, weights.embeddingNormBeta(), eps, x, r * d);
+            countNorm(rows, st);
+        }
+    }
+
+    /** Mean of rows 0..rows−1 of {@code x} (f32, left to right). */
+    private void pool(float[] x, int rows, float[] dst, InferStats st) {
+        for (int j = 0; j < d; j++) dst[j] = 0f;
+        for (int r = 0; r < rows; r++) {
+            int o = r * d;
+            for (int j = 0; j < d; j++) dst[j] += x[o + j];
+        }
+        float inv = 1f / (float) rows;
+        for (int j = 0; j < d; j++) dst[j] *= inv;
+        st.floatAdds += (long) rows * d;
+        st.floatMultiplies += d;
+    }
+
+    /** Decoder head on one row: final norm (if any), quantize, output GEMM → logits. */
+    private void head(float[] src, int off, InferBuffers b, float[] out, InferStats st) {
+        float[] g = weights.finalNormGamma();
+        if (g != null) {
+            kernels.layerNorm(src, off, d, g, weights.finalNormBeta(), eps, b.headRow, 0);
+            countNorm(1, st);
+        } else {
+            System.arraycopy(src, off, b.headRow, 0, d);
+        }
+        kernels.quantizeRows(b.headRow, 0, 1, d, b.act, 0, b.actScale, 0);
+        countQuant(d, st);
+        gemm(b, 1, 0, weights.outputHead(), out, st);
+    }
+
+    /** Encoder output: final norm per row (if any), mean over the kept rows, L2-normalised. */
+    private void encoderOutput(int keep, InferBuffers b, float[] out, InferStats st) {
+        float[] src = b.x;
+        float[] g = weights.finalNormGamma();
+        if (g != null) {
+            for (int r = 0; r < keep; r++) kernels.layerNorm(b.x, r * d, d, g, weights.finalNormBeta(), eps, b.normed, r * d);
+            countNorm(keep, st);
+            src = b.normed;
+        }
+        pool(src, keep, b.pooled, st);
+        l2Normalise(b.pooled, out, st);
+    }
+
+    private void l2Normalise(float[] v, float[] out, InferStats st) {
+        float s = 0f;
+        for (int j = 0; j < d; j++) s += v[j] * v[j];
+        float norm = (float) Math.sqrt(s);
+        float inv = norm > 0f ? 1f / norm : 0f;
+        for (int j = 0; j < d; j++) out[j] = v[j] * inv;
+        st.floatMultiplies += 2L * d;
+        st.floatAdds += d;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // One block
+
+    private void runLayer(int l, boolean lastOnly, Call c, InferBuffers b) {
+        InferStats st = c.stats;
+        int keep = c.keep;
+        float[] h = b.x;
+        int[] pos = b.rowPos;
+        int m = keep;
+        boolean gathered = false;
+        if (router != null) {
+            m = route(keep, c, b);
+            if (m < keep) {
+                for (int i = 0; i < m; i++) {
+                    System.arraycopy(b.x, b.compactRow[i] * d, b.compact, i * d, d);
+                    b.compactPos[i] = b.rowPos[b.compactRow[i]];
+                }
+                h = b.compact;
+                pos = b.compactPos;
+                gathered = true;
+            }
+        }
+        st.tokensComputed += m;
+        st.tokensSkipped += keep - m;
+        block(layers[l], l, h, m, pos, lastOnly, c, b);
+        if (gathered) {
+            for (int i = 0; i < m; i++) System.arraycopy(b.compact, i * d, b.x, b.compactRow[i] * d, d);
+        }
+    }
+
+    /** Chooses the tokens of this block; fills {@code compactRow} in ascending order and returns their count. */
+    private int route(int keep, Call c, InferBuffers b) {
+        InferStats st = c.stats;
+        int count = router.computeCount(c.gate, keep);
+        int first = b.rowPos[0];
+        for (int r = 0; r < keep; r++) b.forced[r] = false;
+        if (router.config().boundaryTokenForceCompute()) {
+            for (int r = 0; r < keep; r++) b.forced[r] = b.boundary[b.rowPos[r]];
+        }
+        SpikePacket sp = c.spikes;
+        if (sp != null && sp.isActive()) {
+            for (int i = 0; i < sp.topLen(); i++) {
+                int r = sp.topIndex(i) - first;
+                if (r >= 0 && r < keep) b.forced[r] = true;
+            }
+        }
+        if (decoder) b.forced[keep - 1] = true;
+        DepthRouter.scores(b.x, keep, d, b.headRow, b.routerScore);
+        st.floatAdds += 3L * keep * d;
+        st.floatMultiplies += (long) keep * d + d;
+        DepthRouter.select(keep, count, b.forced, b.routerScore, b.chosen);
+        int m = 0;
+        for (int r = 0; r < keep; r++) {
+            if (b.chosen[r]) b.compactRow[m++] = r;
+        }
+        return m;
+    }
+
+    /**
+     * One transformer block on rows 0..m−1 of {@code h} (chunk positions {@code pos}, ascending). With
+     * {@code lastOnly} only the last row gets the query, attention, projection and FFN.
+     */
+    private void block(LayerWeights w, int layer, float[] h, int m, int[] pos, boolean lastOnly, Call c,
+                       InferBuffers b) {
+        InferStats st = c.stats;
+        int qStart = lastOnly ? m - 1 : 0;
+        int qn = m - qStart;
+
+        // Attention input: LayerNorm (PRE) or the residual itself (POST), quantized per row.
+        float[] in = h;
+        if (pre) {
+            for (int r = 0; r < m; r++) kernels.layerNorm(h, r * d, d, w.norm1Gamma(), w.norm1Beta(), eps, b.normed, r * d);
+            countNorm(m, st);
+            in = b.normed;
+        }
+        kernels.quantizeRows(in, 0, m, d, b.act, 0, b.actScale, 0);
+        countQuant((long) m * d, st);
+        gemm(b, m, 0, w.wk(), b.k, st);
+        gemm(b, m, 0, w.wv(), b.v, st);
+        gemm(b, qn, qStart, w.wq(), b.q, st);
+
+        // Keys and values: reachable cache positions first, then this chunk's tokens, int8 per token and head.
+        int cv = Math.min(Math.min(c.cache.length(layer), c.window - 1), b.cacheRows);
+        if (cv > 0) {
+            c.cache.copyRecent(layer, cv, b.keyInt8, b.keyScale, b.valueInt8, b.valueScale);
+            st.kvBytesRead += (long) cv * c.cache.bytesPerPosition();
+        }
+        for (int i = 0; i < cv; i++) b.keyPos[i] = i - cv;
+        for (int j = 0; j < m; j++) b.keyPos[cv + j] = pos[j];
+        kernels.quantizeRows(b.k, 0, m * heads, headDim, b.keyInt8, cv * d, b.keyScale, cv * heads);
+        kernels.quantizeRows(b.v, 0, m * heads, headDim, b.valueInt8, cv * d, b.valueScale, cv * heads);
+        kernels.quantizeRows(b.q, 0, qn * heads, headDim, b.qInt8, 0, b.qScale, 0);
+        countQuant((2L * m + qn) * d, st);
+
+        attention(qStart, m, cv, c, b);
+
+        if (c.kvWrite) {
+            int stored = c.cache.append(layer, b.keyInt8, b.keyScale, b.valueInt8, b.valueScale, cv, m);
+            st.kvBytesWritten += (long) stored * c.cache.bytesPerPosition();
+        }
+
+        // Output projection and residual.
+        kernels.quantizeRows(b.att, 0, qn, d, b.act, 0, b.actScale, 0);
+        countQuant((long) qn * d, st);
+        gemm(b, qn, 0, w.wo(), b.proj, st);
+        residual(b, h, qStart, qn, w.norm1Gamma(), w.norm1Beta(), st);
+
+        // FFN: W1, GELU, W2, residual.
+        float[] fin = h;
+        int finOff = qStart * d;
+        if (pre) {
+            for (int r = 0; r < qn; r++) {
+                kernels.layerNorm(h, (qStart + r) * d, d, w.norm2Gamma(), w.norm2Beta(), eps, b.normed, r * d);
+            }
+            countNorm(qn, st);
+            fin = b.normed;
+            finOff = 0;
+        }
+        kernels.quantizeRows(fin, finOff, qn, d, b.act, 0, b.actScale, 0);
+        countQuant((long) qn * d, st);
+        gemm(b, qn, 0, w.w1(), b.ffn, st);
+        kernels.gelu(b.ffn, 0, qn * ffnDim, cfg.activation());
+        st.floatMultiplies += (long) qn * ffnDim * OpCost.GELU_MUL;
+        st.floatAdds += (long) qn * ffnDim * OpCost.GELU_ADD;
+        kernels.quantizeRows(b.ffn, 0, qn, ffnDim, b.act, 0, b.actScale, 0);
+        countQuant((long) qn * ffnDim, st);
+        gemm(b, qn, 0, w.w2(), b.proj, st);
+        residual(b, h, qStart, qn, w.norm2Gamma(), w.norm2Beta(), st);
+    }
+
+    /** h[rows qStart..] += proj[rows 0..]; POST models then normalise those rows in place. */
+    private void residual(InferBuffers b, float[] h, int qStart, int qn, float[] gamma, float[] beta, InferStats st) {
+        kernels.add(b.proj, 0, h, qStart * d, qn * d);
+        st.floatAdds += (long) qn * d;
+        if (!pre) {
+            for (int r = qStart; r < qStart + qn; r++) kernels.layerNorm(h, r * d, d, gamma, beta, eps, h, r * d);
+            countNorm(qn, st);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Attention
+
+    /**
+     * Multi-head attention of query rows qStart..m−1 over the visible keys (key rows 0..cv−1 from the cache,
+     * cv..cv+m−1 from this chunk) into {@code b.att} rows 0..qn−1.
+     *
+     * <p>Key j is visible to query i (chunk positions, cache positions counted further left) when: causal
+     * models: j ≤ i; and i − j &lt; window (bidirectional: |i − j| &lt; window); and, when the partition mask is
+     * on, i and j share a partition or either is a boundary token (cache keys have no partition and are not
+     * masked by it). A spike top-k position of this chunk is visible whatever the window and partitions when
+     * SPARSE_MASK is set (causality still holds).
+     */
+    private void attention(int qStart, int m, int cv, Call c, InferBuffers b) {
+        InferStats st = c.stats;
+        int window = c.window;
+        for (int i = 0, len = (m - qStart) * d; i < len; i++) b.att[i] = 0f;
+        long dots = 0;
+        for (int r = qStart; r < m; r++) {
+            int pq = b.keyPos[cv + r];
+            int n = visibleKeys(pq, r, m, cv, window, c, b);
+            int qRow = r - qStart;
+            for (int hh = 0; hh < heads; hh++) {
+                int qOff = (qRow * heads + hh) * headDim;
+                int t = 0;
+                while (t < n) {
+                    int startKey = b.keyList[t];
+                    int run = 1;
+                    while (t + run < n && b.keyList[t + run] == startKey + run) run++;
+                    kernels.gemmI32(1, run, headDim, b.qInt8, qOff, headDim, b.keyInt8, startKey * d + hh * headDim, d,
+                            b.scores, t, run);
+                    t += run;
+                }
+                float qs = b.qScale[qRow * heads + hh];
+                for (int i = 0; i < n; i++) {
+                    b.probs[i] = ((float) b.scores[i] * (qs * b.keyScale[b.keyList[i] * heads + hh])) * invSqrtHeadDim;
+                }
+                kernels.softmax(b.probs, 0, n);
+                int attOff = qRow * d + hh * headDim;
+                for (int i = 0; i < n; i++) {
+                    int key = b.keyList[i];
+                    kernels.addScaledInt8(b.probs[i] * b.valueScale[key * heads + hh], b.valueInt8, key * d + hh * headDim,
+                            b.att, attOff, headDim);
+                }
+            }
+            dots += (long) n * heads;
+        }
+        st.attentionDots += dots;
+        st.macs += dots * headDim;
+        st.floatMultiplies += dots * (OpCost.SCORE_MUL + OpCost.SOFTMAX_MUL + 1 + headDim);
+        st.floatAdds += dots * (OpCost.SOFTMAX_ADD + headDim);
+    }
+
+    /** Fills {@code keyList} with the key rows visible to the query at compact row r (position pq). */
+    private int visibleKeys(int pq, int r, int m, int cv, int window, Call c, InferBuffers b) {
+        int n = 0;
+        for (int i = 0; i < cv; i++) {
+            if (pq - b.keyPos[i] < window) b.keyList[n++] = i;
+        }
+        int last = causal ? r : m - 1;
+        boolean partitions = c.partitionMask;
+        boolean spikes = c.spikeMask;
+        int[] part = c.partitionOf;
+        for (int j = 0; j <= last; j++) {
+            int pk = b.keyPos[cv + j];
+            int dist = pq - pk;
+            boolean visible = dist < window && -dist < window;
+            if (visible && partitions) {
+                visible = part[pq] == part[pk] || b.boundary[pq] || b.boundary[pk];
+            }
+            if (!visible && spikes) visible = b.spikeVisible[pk];
+            if (visible) b.keyList[n++] = cv + j;
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Helpers and counters
+
+    /** GEMM on rows rowOff..rowOff+m−1 of the quantized activations in {@code b.act}, counted. */
+    private void gemm(InferBuffers b, int m, int rowOff, QuantizedMatrix w, float[] out, InferStats st) {
+        kernels.gemm(m, b.act, rowOff * w.cols(), b.actScale, rowOff, w, out, 0);
+        long outputs = (long) m * w.rows();
+        st.gemmCalls++;
+        st.macs += outputs * w.cols();
+        st.weightBytesRead += w.byteSize();
+        st.floatMultiplies += outputs * OpCost.GEMM_OUT_MUL;
+        if (w.bias() != null) st.floatAdds += outputs;
+    }
+
+    private void countNorm(long rows, InferStats st) {
+        st.floatMultiplies += rows * d * OpCost.NORM_MUL;
+        st.floatAdds += rows * d * OpCost.NORM_ADD;
+        st.weightBytesRead += 8L * d;
+    }
+
+    private static void countQuant(long elements, InferStats st) {
+        st.floatMultiplies += elements * OpCost.QUANT_MUL;
+        st.floatAdds += elements * OpCost.QUANT_ADD;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.mcgt.runtime;
+
+import dev.mcgt.config.TransformerConfig;
+
+/**
+ * Per-thread scratch of the forward pass, sized once from the config (S = seqLenMax, D = hidden,
+ * F = ffnIntermediate, H = heads, K = S + the cache positions a window can reach) so that an inference
+ * allocates nothing. Mutable by design; use one instance per thread, with any stream's {@link InferState}.
+ */
+public final class InferBuffers {
+    final TransformerConfig config;
+    final int cacheRows;
+
+    // Residual stream and its working copies (rows of D floats).
+    final float[] x;
+    final float[] compact;
+    final float[] normed;
+    // Quantized activations of one GEMM input (rows of D or F bytes) and their row scales.
+    final byte[] act;
+    final float[] actScale;
+    // GEMM outputs.
+    final float[] q;
+    final float[] k;
+    final float[] v;
+    final float[] proj;
+    final float[] ffn;
+    final float[] att;
+    // Per-head quantized queries, keys and values (cache positions first, then the chunk).
+    final byte[] qInt8;
+    final float[] qScale;
+    final byte[] keyInt8;
+    final float[] keyScale;
+    final byte[] valueInt8;
+    final float[] valueScale;
+    final int[] keyPos;
+    // One query's visible keys, raw scores and probabilities.
+    final int[] keyList;
+    final int[] scores;
+    final float[] probs;
+    // Token bookkeeping: chunk position of each kept row; compact row → kept row; compact positions.
+    final int[] rowPos;
+    final int[] compactRow;
+    final int[] compactPos;
+    // Mixture-of-Depths.
+    final boolean[] forced;
+    final boolean[] chosen;
+    final float[] routerScore;
+    // Masks by chunk position.
+    final boolean[] spikeVisible;
+    final boolean[] boundary;
+    // Pooling and head input.
+    final float[] pooled;
+    final float[] prevPooled;
+    final float[] headRow;
+    // Per-call settings of the forward pass.
+    final ForwardPass.Call call = new ForwardPass.Call();
+
+    /** Scratch for models of this shape. */
+    public InferBuffers(TransformerConfig config) {
+        this.config = config;
+        int s = config.seqLenMax();
+        int d = config.hidden();
+        int f = config.ffnIntermediate();
+        int h = config.heads();
+        int maxWindow = Math.max(config.windowNormal(), Math.max(config.windowDegraded(), config.windowSafe()));
+        cacheRows = Math.max(Math.min(config.kvContext(), maxWindow - 1), 0);
+        int keys = s + cacheRows;
+        x = new float[s * d];
+        compact = new float[s * d];
+        normed = new float[s * d];
+        act = new byte[s * Math.max(d, f)];
+        actScale = new float[s];
+        q = new float[s * d];
+        k = new float[s * d];
+        v = new float[s * d];
+        proj = new float[s * d];
+        ffn = new float[s * f];
+        att = new float[s * d];
+        qInt8 = new byte[s * d];
+        qScale = new float[s * h];
+        keyInt8 = new byte[keys * d];
+        keyScale = new float[keys * h];
+        valueInt8 = new byte[keys * d];
+        valueScale = new float[keys * h];
+        keyPos = new int[keys];
+        keyList = new int[keys];
+        scores = new int[keys];
+        probs = new float[keys];
+        rowPos = new int[s];
+        compactRow = new int[s];
+        compactPos = new int[s];
+        forced = new boolean[s];
+        chosen = new boolean[s];
+        routerScore = new float[s];
+        spikeVisible = new boolean[s];
+        boundary = new boolean[s];
+        pooled = new float[d];
+        prevPooled = new float[d];
+        headRow = new float[d];
+    }
+
+    /** True when these buffers were sized for a model of this shape. */
+    public boolean fits(TransformerConfig c) {
+        return c.seqLenMax() == config.seqLenMax() && c.hidden() == config.hidden() && c.heads() == config.heads()
+                && c.ffnIntermediate() == config.ffnIntermediate() && c.kvContext() == config.kvContext()
+                && c.windowNormal() == config.windowNormal() && c.windowDegraded() == config.windowDegraded()
+                && c.windowSafe() == config.windowSafe();
+    }
+}

@@ -1,0 +1,16 @@
+package dev.mcgt.runtime;
+
+/** One token's route through a block under Mixture-of-Depths (reference §5.2; ordinal = wire value). */
+public enum TokenRoute {
+    /** The token goes through the block. */
+    COMPUTE,
+    /** The token passes the block unchanged (residual identity). */
+    SKIP,
+    /** A boundary token: always computed. */
+    BOUNDARY;
+
+    /** True unless the route is SKIP. */
+    public boolean requiresCompute() { return this != SKIP; }
+
+    public boolean isBoundary() { return this == BOUNDARY; }
+}

@@ -1,0 +1,305 @@
+package dev.mcgt.kernel;
+
+import dev.mcgt.config.Activation;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The vector kernel against the scalar kernel, bit for bit ({@link Float#floatToRawIntBits}) for every method, on
+ * random data, odd lengths and offsets, extreme values and signed zeros. Skipped only when the
+ * {@code jdk.incubator.vector} module is absent.
+ */
+class KernelEquivalenceTest {
+    private static final int[] LENGTHS = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 384, 1000, 1001};
+
+    private final Kernels scalar = KernelProvider.scalar();
+    private Kernels vector;
+    private final SplittableRandom rnd = new SplittableRandom(0xC0FFEE);
+
+    @BeforeEach
+    void vectorKernel() {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+                "jdk.incubator.vector module absent");
+        vector = KernelProvider.vector().orElseThrow(() -> new AssertionError("module present, kernel not loaded"));
+    }
+
+    private float[] floats(int n, float lo, float hi) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) f[i] = lo + (hi - lo) * (float) rnd.nextDouble();
+        return f;
+    }
+
+    /** Random values of every magnitude, with signed zeros, tiny and huge numbers sprinkled in. */
+    private float[] wild(int n) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = switch (rnd.nextInt(10)) {
+                case 0 -> 0f;
+                case 1 -> -0f;
+                case 2 -> (float) (rnd.nextDouble() * 1e-30);
+                case 3 -> (float) ((rnd.nextDouble() - 0.5) * 1e30);
+                case 4 -> (float) ((rnd.nextDouble() - 0.5) * 400);
+                default -> (float) ((rnd.nextDouble() - 0.5) * 20);
+            };
+        }
+        return f;
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte) (rnd.nextInt(256) - 128);
+        return b;
+    }
+
+    private static void assertSameBits(float[] actual, float[] expected, String what) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            if (Float.isNaN(expected[i])) {
+                assertThat(actual[i]).as("%s[%d]", what, i).isNaN();
+            } else {
+                assertThat(Float.floatToRawIntBits(actual[i])).as("%s[%d]: %s vs %s", what, i, actual[i], expected[i])
+                        .isEqualTo(Float.floatToRawIntBits(expected[i]));
+            }
+        }
+    }
+
+    @Test
+    void gemmIsBitIdenticalOnRandomAndOddShapes() {
+        int[] ms = {1, 2, 3, 4, 5, 8, 13, 67};
+        int[] ks = {1, 7, 8, 9, 33, 384, 1024, 1040, 1041, 1100};
+        int[] ns = {1, 7, 15, 16, 17, 33, 70};
+        for (int t = 0; t < 60; t++) {
+            int m = ms[rnd.nextInt(ms.length)];
+            int k = ks[rnd.nextInt(ks.length)];
+            int n = ns[rnd.nextInt(ns.length)];
+            byte[] a = bytes(3 + m * k);
+            float[] as = floats(1 + m, -0.05f, 0.05f);
+            QuantizedMatrix w = new QuantizedMatrix(n, k, bytes(n * k), floats(n, -0.02f, 0.02f),
+                    rnd.nextBoolean() ? wild(n) : null);
+            float[] o1 = new float[2 + m * n];
+            float[] o2 = new float[2 + m * n];
+            vector.gemm(m, a, 3, as, 1, w, o1, 2);
+            scalar.gemm(m, a, 3, as, 1, w, o2, 2);
+            assertSameBits(o1, o2, "gemm " + m + "x" + k + "x" + n);
+        }
+    }
+
+    @Test
+    void gemmIsBitIdenticalWithExtremeOperands() {
+        for (byte fill : new byte[] {127, -127, -128}) {
+            int m = 6, k = 2100, n = 19;
+            byte[] a = new byte[m * k];
+            byte[] wb = new byte[n * k];
+            java.util.Arrays.fill(a, fill);
+            java.util.Arrays.fill(wb, fill);
+            for (int i = 0; i < wb.length; i += 3) wb[i] = (byte) -fill;
+            QuantizedMatrix w = new QuantizedMatrix(n, k, wb, floats(n, 0.5f, 1f), null);
+            float[] as = floats(m, 0.5f, 1f);
+            float[] o1 = new float[m * n];
+            float[] o2 = new float[m * n];
+            vector.gemm(m, a, 0, as, 0, w, o1, 0);
+            scalar.gemm(m, a, 0, as, 0, w, o2, 0);
+            assertSameBits(o1, o2, "gemm fill " + fill);
+        }
+    }
+
+    @Test
+    void gemmI32IsIdenticalWithStrides() {
+        for (int t = 0; t < 40; t++) {
+            int m = 1 + rnd.nextInt(70);
+            int n = 1 + rnd.nextInt(70);
+            int k = t % 10 == 0 ? 1025 + rnd.nextInt(1100) : rnd.nextInt(130);
+            int lda = k + rnd.nextInt(4), ldb = k + rnd.nextInt(4), ldo = n + rnd.nextInt(4);
+            byte[] a = bytes(1 + m * lda);
+            byte[] b = bytes(2 + n * ldb);
+            int[] o1 = new int[3 + m * ldo];
+            int[] o2 = new int[3 + m * ldo];
+            vector.gemmI32(m, n, k, a, 1, lda, b, 2, ldb, o1, 3, ldo);
+            scalar.gemmI32(m, n, k, a, 1, lda, b, 2, ldb, o2, 3, ldo);
+            assertThat(o1).as("gemmI32 %dx%dx%d", m, n, k).isEqualTo(o2);
+        }
+    }
+
+    @Test
+    void quantizeRowsIsIdentical() {
+        for (int cols : LENGTHS) {
+            int rows = 3;
+            float[] x = wild(1 + rows * cols);
+            if (cols > 0) {
+                for (int c = 0; c < cols; c++) x[1 + cols + c] = 0f; // an all-zero row
+            }
+            byte[] q1 = new byte[rows * cols];
+            byte[] q2 = new byte[rows * cols];
+            float[] s1 = new float[rows];
+            float[] s2 = new float[rows];
+            vector.quantizeRows(x, 1, rows, cols, q1, 0, s1, 0);
+            scalar.quantizeRows(x, 1, rows, cols, q2, 0, s2, 0);
+            assertThat(q1).isEqualTo(q2);
+            assertSameBits(s1, s2, "scales");
+        }
+        // half-way cases, tiny and non-finite rows take the same path
+        float[] specials = {0.5f, -0.5f, 1.5f, -2.5f, 126.5f, -126.5f, 127f, 3.5f, 63.5f, -63.5f,
+                1e-40f, -1e-39f, 1e-39f, 0f, -0f, 1e-45f, Float.NaN, 1f, 2f, 3f, Float.POSITIVE_INFINITY, 1f, 2f, 3f};
+        for (int cols : new int[] {8, 10, 12}) {
+            int rows = specials.length / cols;
+            byte[] q1 = new byte[rows * cols];
+            byte[] q2 = new byte[rows * cols];
+            float[] s1 = new float[rows];
+            float[] s2 = new float[rows];
+            vector.quantizeRows(specials, 0, rows, cols, q1, 0, s1, 0);
+            scalar.quantizeRows(specials, 0, rows, cols, q2, 0, s2, 0);
+            assertThat(q1).isEqualTo(q2);
+            assertSameBits(s1, s2, "special scales");
+        }
+    }
+
+    @Test
+    void sumIsBitIdentical() {
+        for (int len : LENGTHS) {
+            for (int rep = 0; rep < 5; rep++) {
+                float[] x = rep == 0 ? wild(len + 3) : floats(len + 3, -1e3f, 1e3f);
+                for (int off = 0; off < 3; off++) {
+                    assertThat(Float.floatToRawIntBits(vector.sum(x, off, len))).as("sum len %d", len)
+                            .isEqualTo(Float.floatToRawIntBits(scalar.sum(x, off, len)));
+                }
+            }
+        }
+        float[] zeros = {-0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f};
+        for (int len = 0; len <= zeros.length; len++) {
+            assertThat(Float.floatToRawIntBits(vector.sum(zeros, 0, len)))
+                    .isEqualTo(Float.floatToRawIntBits(scalar.sum(zeros, 0, len)));
+        }
+    }
+
+    @Test
+    void layerNormIsBitIdentical() {
+        for (int n : LENGTHS) {
+            for (int rep = 0; rep < 3; rep++) {
+                float[] x = floats(n + 2, -4f, 6f);
+                if (rep == 2) x = wild(n + 2);
+                float[] g = floats(n, 0.5f, 1.5f);
+                float[] b = floats(n, -1f, 1f);
+                float[] o1 = new float[n + 1];
+                float[] o2 = new float[n + 1];
+                vector.layerNorm(x, 2, n, g, b, 1e-12f, o1, 1);
+                scalar.layerNorm(x, 2, n, g, b, 1e-12f, o2, 1);
+                assertSameBits(o1, o2, "layerNorm " + n);
+                float[] x1 = x.clone();
+                float[] x2 = x.clone();
+                vector.layerNorm(x1, 2, n, g, b, 1e-5f, x1, 2);
+                scalar.layerNorm(x2, 2, n, g, b, 1e-5f, x2, 2);
+                assertSameBits(x1, x2, "layerNorm in place " + n);
+            }
+        }
+    }
+
+    @Test
+    void geluIsBitIdenticalForBothForms() {
+        for (Activation act : Activation.values()) {
+            for (int len : LENGTHS) {
+                float[] x = rnd.nextBoolean() ? wild(len + 1) : floats(len + 1, -12f, 12f);
+                float[] x1 = x.clone();
+                float[] x2 = x.clone();
+                vector.gelu(x1, 1, len, act);
+                scalar.gelu(x2, 1, len, act);
+                assertSameBits(x1, x2, act + " " + len);
+            }
+            // a dense sweep through the interesting range, and the special values
+            float[] sweep = new float[40_000];
+            for (int i = 0; i < sweep.length; i++) sweep[i] = -120f + 240f * i / sweep.length;
+            float[] specials = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-20f, -1e-20f, 1e20f, -1e20f,
+                    Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+                    5.5f, -5.5f, 9.3f};
+            for (float[] x : new float[][] {sweep, specials}) {
+                float[] x1 = x.clone();
+                float[] x2 = x.clone();
+                vector.gelu(x1, 0, x.length, act);
+                scalar.gelu(x2, 0, x.length, act);
+                assertSameBits(x1, x2, act + " sweep");
+            }
+        }
+    }
+
+    @Test
+    void softmaxIsBitIdenticalIncludingMaskedEntries() {
+        for (int len : LENGTHS) {
+            for (int rep = 0; rep < 4; rep++) {
+                float[] x = switch (rep) {
+                    case 0 -> floats(len + 2, -10f, 10f);
+                    case 1 -> floats(len + 2, -200f, 200f);
+                    case 2 -> wild(len + 2);
+                    default -> {
+                        float[] f = floats(len + 2, -5f, 5f);
+                        for (int i = 0; i < f.length; i += 3) f[i] = Float.NEGATIVE_INFINITY; // attention mask
+                        if (f.length > 3) f[3] = 0f;
+                        yield f;
+                    }
+                };
+                float[] x1 = x.clone();
+                float[] x2 = x.clone();
+                vector.softmax(x1, 2, len);
+                scalar.softmax(x2, 2, len);
+                assertSameBits(x1, x2, "softmax " + len + " rep " + rep);
+            }
+        }
+        // exp over its whole range through softmax: one large entry at 0 so max = 0 and e = exp(x)
+        float[] sweep = new float[20_001];
+        for (int i = 0; i < sweep.length; i++) sweep[i] = -110f + 110f * i / (sweep.length - 1);
+        float[] x1 = sweep.clone();
+        float[] x2 = sweep.clone();
+        vector.softmax(x1, 0, sweep.length);
+        scalar.softmax(x2, 0, sweep.length);
+        assertSameBits(x1, x2, "softmax sweep");
+    }
+
+    @Test
+    void addScaledInt8AndAddAreBitIdentical() {
+        for (int len : LENGTHS) {
+            byte[] v = bytes(len + 1);
+            float[] y = wild(len + 3);
+            float[] x = wild(len + 2);
+            float alpha = (float) (rnd.nextDouble() - 0.5) * 3f;
+            float[] y1 = y.clone();
+            float[] y2 = y.clone();
+            vector.addScaledInt8(alpha, v, 1, y1, 3, len);
+            scalar.addScaledInt8(alpha, v, 1, y2, 3, len);
+            assertSameBits(y1, y2, "addScaledInt8 " + len);
+            vector.add(x, 2, y1, 1, len);
+            scalar.add(x, 2, y2, 1, len);
+            assertSameBits(y1, y2, "add " + len);
+        }
+        float[] negZero = {-0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f};
+        float[] y1 = negZero.clone();
+        float[] y2 = negZero.clone();
+        byte[] zeros = new byte[9];
+        vector.addScaledInt8(-1f, zeros, 0, y1, 0, 9);
+        scalar.addScaledInt8(-1f, zeros, 0, y2, 0, 9);
+        assertSameBits(y1, y2, "signed zero");
+    }
+
+    @Test
+    void preparedWeightsAreReusedAndResultsStable() {
+        QuantizedMatrix w = new QuantizedMatrix(20, 40, bytes(800), floats(20, 0.01f, 0.02f), floats(20, -1f, 1f));
+        vector.prepare(w);
+        Object prepared = w.preparedFor(VectorKernels.class);
+        assertThat(prepared).isNotNull();
+        byte[] a = bytes(5 * 40);
+        float[] as = floats(5, 0.01f, 0.02f);
+        float[] o1 = new float[100];
+        float[] o2 = new float[100];
+        vector.gemm(5, a, 0, as, 0, w, o1, 0);
+        assertThat(w.preparedFor(VectorKernels.class)).isSameAs(prepared);
+        scalar.gemm(5, a, 0, as, 0, w, o2, 0);
+        assertSameBits(o1, o2, "prepared gemm");
+    }
+
+    @Test
+    void selfTestPasses() {
+        assertThat(KernelProvider.selfTest(vector)).isNull();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.mcgt.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Token id parity with the Hugging Face tokenizer on real e-mails of the SpamAssassin corpus: every tenth
+ * e-mail plus every e-mail with non-ASCII text, untruncated and truncated to 128 tokens.
+ *
+ * <p>The corpus is read from {@code data/spam-assassin} under the repository root, or from the directory in
+ * the system property {@code mcgt.corpus}. When it is missing the test runs {@code scripts/fetch-corpus.sh};
+ * if that fails the test fails: CI must really check this, so it never skips.
+ */
+class WordPieceEmailParityTest {
+    /** Texts are cut to this many chars for the untruncated comparison (still thousands of tokens). */
+    private static final int MAX_CHARS = 20_000;
+    private static final int EXPECTED_EMAILS = 6046;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void realEmailsMatchTheReference() throws IOException {
+        Path corpus = corpusDir();
+        List<Path> files = ensureCorpus(corpus);
+        assertThat(files).as("e-mails in " + corpus).hasSize(EXPECTED_EMAILS);
+
+        ObjectMapper om = new ObjectMapper();
+        List<String> ids = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        int nonAscii = 0;
+        for (int i = 0; i < files.size(); i++) {
+            JsonNode mail = om.readTree(files.get(i).toFile());
+            String text = mail.path("text").asText("");
+            boolean hasNonAscii = text.chars().anyMatch(c -> c > 127);
+            if (i % 10 == 0 || hasNonAscii) {
+                ids.add(mail.path("group").asText() + "/" + files.get(i).getFileName());
+                texts.add(cut(text, MAX_CHARS));
+                nonAscii += hasNonAscii ? 1 : 0;
+            }
+        }
+        assertThat(texts).hasSizeGreaterThanOrEqualTo(500);
+
+        Path json = HfReference.write(dir, "tokenizer.json", HfReference.minilmJson());
+        WordPieceTokenizer ours = WordPieceTokenizer.fromFile(json);
+        List<String> mismatches = new ArrayList<>();
+        long tokens = 0;
+        int longest = 0;
+        try (HuggingFaceTokenizer hf = HfReference.untruncated(json);
+             HuggingFaceTokenizer hf128 = HfReference.truncated(json, 128)) {
+            ai.djl.huggingface.tokenizers.Encoding[] full = hf.batchEncode(texts);
+            ai.djl.huggingface.tokenizers.Encoding[] cut = hf128.batchEncode(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                int[] expected = HfReference.toInts(full[i].getIds());
+                int[] actual = ours.encode(texts.get(i)).ids();
+                tokens += actual.length;
+                longest = Math.max(longest, actual.length);
+                if (!Arrays.equals(expected, actual)) {
+                    mismatches.add("untruncated " + ids.get(i) + ": " + HfReference.describeDiff(ours, expected, actual));
+                }
+                int[] expected128 = HfReference.toInts(cut[i].getIds());
+                int[] actual128 = ours.encode(texts.get(i), 128).ids();
+                if (!Arrays.equals(expected128, actual128)) {
+                    mismatches.add("max 128 " + ids.get(i) + ": " + HfReference.describeDiff(ours, expected128, actual128));
+                }
+            }
+        }
+        System.out.printf("WordPiece e-mail parity: %d e-mails (%d with non-ASCII text) from %s, %d tokens "
+                        + "untruncated (longest %d), untruncated and max-128 mismatches: %d%n",
+                texts.size(), nonAscii, corpus, tokens, longest, mismatches.size());
+        assertThat(mismatches).as("e-mails whose ids differ from the Hugging Face tokenizer").isEmpty();
+    }
+
+    /** At most {@code max} chars, never splitting a surrogate pair. */
+    private static String cut(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end);
+    }
+
+    private static Path corpusDir() {
+        String override = System.getProperty("mcgt.corpus");
+        if (override != null && !override.isBlank()) {
+            return Path.of(override).toAbsolutePath();
+        }
+        return repoRoot().resolve("data").resolve("spam-assassin");
+    }
+
+    private static Path repoRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("scripts").resolve("fetch-corpus.sh"))) {
+                return p;
+            }
+        }
+        return fail("cannot find the repository root (a folder with scripts/fetch-corpus.sh) above "
+                + Path.of("").toAbsolutePath());
+    }
+
+    /** The corpus's e-mail files, sorted; runs the fetch script first when the corpus is not complete. */
+    private static List<Path> ensureCorpus(Path corpus) throws IOException {
+        if (!Files.isRegularFile(corpus.resolve(".complete")) || listEmails(corpus).size() != EXPECTED_EMAILS) {
+            Path script = repoRoot().resolve("scripts").resolve("fetch-corpus.sh");
+            ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), corpus.toString())
+                    .redirectErrorStream(true);
+            String output;
+            int exit;
+            try {
+                Process p = pb.start();
+                try (InputStream in = p.getInputStream()) {
+                    output = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                }
+                if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    exit = -1;
+                } else {
+                    exit = p.exitValue();
+                }
+            } catch (IOException | InterruptedException e) {
+                output = e.toString();
+                exit = -1;
+            }
+            System.out.println(output);
+            if (exit != 0) {
+                fail("SpamAssassin corpus missing at " + corpus + " and " + script + " failed (exit " + exit + "): "
+                        + output.replace('\n', ' ') + " -- run the script by hand (needs npm) or pass "
+                        + "-Dmcgt.corpus=DIR");
+            }
+        }
+        return listEmails(corpus);
+    }
+
+    private static List<Path> listEmails(Path corpus) throws IOException {
+        if (!Files.isDirectory(corpus)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(corpus, 2)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)
+                            && !p.getParent().equals(corpus))
+                    .sorted().collect(Collectors.toList());
+        }
+    }
+}
