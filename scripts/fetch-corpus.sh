@@ -78,5 +78,6 @@ rm -rf "$dir.old.$$"
 
 echo "corpus ready: $got e-mails in $dir"
 for group_dir in "$dir"/*/; do
-    printf '  %-12s %5s\n' "$(basename "$group_dir")" "$(find "$group_dir" -maxdepth 1 -name '*.json' | wc -l | tr -d ' ')"
+    n="$(find "$group_dir" -maxdepth 1 -name '*.json' | wc -l | tr -d ' ')"
+    printf '  %-12s %5s\n' "$(basename "$group_dir")" "$n"
 done

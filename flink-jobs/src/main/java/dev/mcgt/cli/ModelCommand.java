@@ -4,15 +4,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code mcgt model}: the native model file ({@code synth}, {@code info}). */
+/** {@code mcgt model}: the native model file ({@code synth}, {@code import}, {@code info}). */
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Create and inspect native model files (.mcgt).",
-        subcommands = {ModelSynthCommand.class, ModelInfoCommand.class})
+        description = "Create, import and inspect native model files (.mcgt).",
+        subcommands = {ModelSynthCommand.class, ModelImportCommand.class, ModelInfoCommand.class})
 final class ModelCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw Usage.error(spec, "missing subcommand (synth or info)");
+        throw Usage.error(spec, "missing subcommand (synth, import or info)");
     }
 }

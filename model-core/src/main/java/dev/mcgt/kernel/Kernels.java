@@ -11,7 +11,8 @@ import dev.mcgt.config.Activation;
  * order of {@link #sum}: eight interleaved partial sums (lane l takes elements i ≡ l mod 8, in increasing
  * i), combined as ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)).
  *
- * <p>Implementations are stateless and thread-safe; methods never allocate after a matrix was prepared.
+ * <p>Implementations are stateless and thread-safe; methods never allocate after a matrix was prepared (the
+ * vector kernel's per-thread scratch grows only on a thread's first calls with larger shapes).
  */
 public interface Kernels {
 
@@ -19,9 +20,10 @@ public interface Kernels {
     String name();
 
     /**
-     * Builds this kernel's prepared copy of {@code w} (for example weights widened to f32 and re-laid out)
-     * if it needs one. Call it once per matrix at model load: {@link #gemm} prepares lazily on first use
-     * otherwise, which allocates. A no-op for kernels that read the raw int8 weights.
+     * Builds this kernel's prepared copy of {@code w} (the vector kernel widens the weights to f32 in a panel
+     * layout: 4 bytes per weight) if it needs one. Call it once per matrix at model load: {@link #gemm} prepares
+     * lazily on first use otherwise, which allocates. Thread-safe; a no-op for kernels that read the raw int8
+     * weights (the scalar kernel).
      */
     default void prepare(QuantizedMatrix w) { }
 

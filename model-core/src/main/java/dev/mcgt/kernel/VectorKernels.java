@@ -20,10 +20,13 @@ import java.util.Objects;
  * is an integer of magnitude at most 2²⁴, so this f32 arithmetic is exact and equals the int32 sum of the scalar
  * kernel; longer K is split in blocks of {@value #KB} whose sums are converted to i32 exactly (with adds and bit
  * moves: the F2I cast is not intrinsified on JDK 17) and added in i32. K is further walked in cache blocks of
- * {@value #KC} so that a panel slice stays in L1 while every row tile uses it.
+ * {@value #KC}, outermost, so that an m × KC activation slice stays in L2 while every panel uses it and a
+ * KC × 16 panel slice stays in L1 while every row tile uses it.
  *
- * <p>No vector crosses a method boundary except into small helpers that C2 always inlines; register tiles spill to
- * a per-thread scratch array instead, so nothing is boxed and calls do not allocate once compiled.
+ * <p>No vector value crosses a method boundary (C2 does not reliably inline large vector helpers, and a vector
+ * passed to a method that is not inlined is boxed): register tiles are written to a per-thread scratch array and
+ * the lane-wise exp is written out in each loop that needs it. Once compiled, calls do not allocate; the
+ * prepared weights take 4 bytes per weight, and each thread keeps scratch of about m·K + 2·m·N floats.
  *
  * <p>Float reductions use the canonical 8-lane order: vector lane l holds elements i ≡ l (mod 8), the remaining
  * tail elements are added to the extracted lane sums in scalar code, and the lanes are combined with
@@ -39,25 +42,27 @@ final class VectorKernels implements Kernels {
     static final int PANEL = 16;
     /** K block within which f32 accumulation of int8 products is exact: 1024 · 128² = 2²⁴. */
     static final int KB = 1024;
-    /** K cache block: a 16-column panel slice of KC rows (16 KiB) stays in L1 while all row tiles use it. */
+    /** K cache block: a KC × 16 panel slice (16 KiB) stays in L1, an m × KC activation slice in L2. */
     static final int KC = 256;
     /** Key of this kernel's prepared weights in {@link QuantizedMatrix}. */
     private static final Object KEY = VectorKernels.class;
     /** 1.5·2³¹: adding it to |v| ≤ 2²⁴ rounds v to a multiple of 256, readable from the low bits. */
     private static final float MAGIC_256 = 3221225472f;
     private static final int MAGIC_256_BITS = Float.floatToRawIntBits(MAGIC_256);
-    private static final int SIGN = 0x8000_0000;
-    private static final int HALF_BITS = Float.floatToRawIntBits(0.5f);
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     VectorKernels() {
-        if (F.length() != L || FloatVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
-            throw new UnsupportedOperationException("256-bit vectors are not supported by this CPU");
+        if (F.length() != L || FloatVector.SPECIES_PREFERRED.vectorBitSize() < 256
+                || IntVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
+            throw new UnsupportedOperationException("256-bit float and int vectors (AVX2) are not supported here");
         }
     }
 
-    /** Per-thread buffers: widened activations (and packed operands of gemmI32), an i32 tile, a tail row. */
+    /**
+     * Per-thread buffers, grown on demand: widened activations (a), the packed B operand of gemmI32 (b), the f32
+     * partial sums of all panels (c), their i32 sums (acc) and one output row of a partial panel (row).
+     */
     private static final class Scratch {
         float[] a = new float[0];
         float[] b = new float[0];
@@ -166,26 +171,28 @@ final class VectorKernels implements Kernels {
         Scratch s = SCRATCH.get();
         float[] af = s.a(m * k);
         toFloats(a, aOff, af, 0, m * k);
-        float[] c = s.c(m * PANEL);
-        int[] acc = s.acc(m * PANEL);
-        for (int p = 0; p < pw.panelCount(); p++) {
+        int panels = pw.panelCount();
+        float[] c = s.c(panels * m * PANEL);
+        sums(m, af, k, pw.panels(), panels, c, s.acc(panels * m * PANEL));
+        for (int p = 0; p < panels; p++) {
             int j0 = p * PANEL;
-            panel(m, af, k, pw.panels(), p * PANEL * k, c, acc);
             int valid = Math.min(PANEL, n - j0);
             for (int i = 0; i < m; i++) {
-                epilogue(c, i * PANEL, aScales[sOff + i], pw, j0, valid, out, outOff + i * n + j0, s.row);
+                epilogue(c, (p * m + i) * PANEL, aScales[sOff + i], pw, j0, valid, out, outOff + i * n + j0, s.row);
             }
         }
     }
 
     /**
-     * All m rows against one weight panel: c[i·16 + j] = Σ_k a[i][k] · W[k][j] as f32 holding the exact integer
-     * sum (or its f32 rounding when it exceeds 2²⁴, as {@code (float) int} does). K is walked in exactness blocks
-     * of {@value #KB}, each in cache blocks of {@value #KC} (so the panel slice stays in L1); f32 partial tiles
-     * live in c between cache blocks, and exactness blocks are summed in i32 in acc when K exceeds one block.
+     * The integer sums of all m rows against all weight panels: c[(p·m + i)·16 + j] = Σ_k a[i][k] · W[k][p·16 + j]
+     * as f32 (exact up to 2²⁴, rounded like {@code (float) int} beyond). K is walked in exactness blocks of
+     * {@value #KB}, each in cache blocks of {@value #KC} rows; the cache block is the outer loop, so the m × KC
+     * slice of activations (L2) is reused by every panel and each KC × 16 panel slice (L1) by every row tile.
+     * f32 partial tiles live in c between cache blocks; exactness blocks are summed in i32 in acc when K exceeds
+     * one block.
      */
-    private static void panel(int m, float[] af, int k, float[] wp, int wBase, float[] c, int[] acc) {
-        int len = m * PANEL;
+    private static void sums(int m, float[] af, int k, float[] wp, int panels, float[] c, int[] acc) {
+        int len = panels * m * PANEL;
         // row tiles: as many 6-row tiles as possible, the rest in 4-row tiles (one 6 becomes 4 + 4 when that
         // avoids 2 or 3 single rows), then single rows
         int n6 = m / 6;
@@ -200,10 +207,18 @@ final class VectorKernels implements Kernels {
             java.util.Arrays.fill(c, 0, len, 0f);
             for (int k0 = e0; k0 < e1; k0 += KC) {
                 int k1 = Math.min(e1, k0 + KC);
-                int i = 0;
-                for (int t = 0; t < n6; t++, i += 6) block6(af, i * k, k, wp, wBase, k0, k1, c, i * PANEL);
-                for (int t = 0; t < n4; t++, i += 4) block4(af, i * k, k, wp, wBase, k0, k1, c, i * PANEL);
-                for (; i < m; i++) block1(af, i * k, wp, wBase, k0, k1, c, i * PANEL);
+                for (int p = 0; p < panels; p++) {
+                    int wBase = p * PANEL * k;
+                    int cBase = p * m * PANEL;
+                    int i = 0;
+                    for (int t = 0; t < n6; t++, i += 6) {
+                        block6(af, i * k, k, wp, wBase, k0, k1, c, cBase + i * PANEL);
+                    }
+                    for (int t = 0; t < n4; t++, i += 4) {
+                        block4(af, i * k, k, wp, wBase, k0, k1, c, cBase + i * PANEL);
+                    }
+                    for (; i < m; i++) block1(af, i * k, wp, wBase, k0, k1, c, cBase + i * PANEL);
+                }
             }
             if (k > KB) addExact(c, acc, len, e0 == 0);
         }
@@ -390,14 +405,17 @@ final class VectorKernels implements Kernels {
         float[] af = s.a(m * kLen);
         for (int i = 0; i < m; i++) toFloats(a, aOff + i * lda, af, i * kLen, kLen);
         float[] bp = packPanels(b, bOff, kLen, n, ldb, s.b(panels * PANEL * kLen));
-        float[] c = s.c(m * PANEL);
-        int[] acc = s.acc(m * PANEL);
+        int len = panels * m * PANEL;
+        float[] c = s.c(len);
+        int[] acc = s.acc(len);
+        sums(m, af, kLen, bp, panels, c, acc);
+        if (kLen <= KB) addExact(c, acc, len, true); // otherwise sums() left the i32 sums in acc
         for (int p = 0; p < panels; p++) {
             int j0 = p * PANEL;
             int valid = Math.min(PANEL, n - j0);
-            panel(m, af, kLen, bp, p * PANEL * kLen, c, acc);
-            if (kLen <= KB) addExact(c, acc, m * PANEL, true); // otherwise panel() left the sums in acc
-            for (int i = 0; i < m; i++) System.arraycopy(acc, i * PANEL, out, oOff + i * ldo + j0, valid);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(acc, (p * m + i) * PANEL, out, oOff + i * ldo + j0, valid);
+            }
         }
     }
 
@@ -420,12 +438,11 @@ final class VectorKernels implements Kernels {
                 mx = mx.max(v.abs());
                 finite = finite.add(v.mul(0f)); // becomes NaN if any value is NaN or infinite
             }
-            float absmax = 0f;
-            float fin = 0f;
-            for (int l = 0; l < L; l++) {
-                absmax = Math.max(absmax, mx.lane(l));
-                fin += finite.lane(l);
-            }
+            // constant lane indices: lane(i) with a variable index is not intrinsified
+            float absmax = Math.max(Math.max(Math.max(mx.lane(0), mx.lane(1)), Math.max(mx.lane(2), mx.lane(3))),
+                    Math.max(Math.max(mx.lane(4), mx.lane(5)), Math.max(mx.lane(6), mx.lane(7))));
+            float fin = ((finite.lane(0) + finite.lane(1)) + (finite.lane(2) + finite.lane(3)))
+                    + ((finite.lane(4) + finite.lane(5)) + (finite.lane(6) + finite.lane(7)));
             for (; c < cols; c++) {
                 absmax = Math.max(absmax, Math.abs(x[base + c]));
                 fin += x[base + c] * 0f;
@@ -439,26 +456,19 @@ final class VectorKernels implements Kernels {
             scales[sOff + r] = absmax / 127f;
             c = 0;
             for (; c <= cols - L; c += L) {
+                // Quantization.roundToInt8 lane-wise without the (non-intrinsified) F2I cast, valid as |y| < 2^22:
+                // |y + copySign(0.5, y)| is the f32 sum |y| + 0.5; truncation is floor of that magnitude (from the
+                // 1.5·2^23 rounding trick, minus one where it rounded up), then y's sign
                 FloatVector y = FloatVector.fromArray(F, x, base + c).mul(inv);
-                roundToInt8(y).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, qb + c);
+                FloatVector at = y.abs().add(0.5f);
+                FloatVector rf = at.add(FloatMath.ROUND_MAGIC).sub(FloatMath.ROUND_MAGIC);
+                FloatVector fl = rf.blend(rf.sub(1f), rf.compare(VectorOperators.GT, at));
+                FloatVector qf = fl.blend(fl.neg(), y.compare(VectorOperators.LT, 0f));
+                IntVector qi = qf.add(FloatMath.ROUND_MAGIC).reinterpretAsInts().sub(FloatMath.ROUND_MAGIC_BITS);
+                qi.min(127).max(-127).convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(q, qb + c);
             }
             for (; c < cols; c++) q[qb + c] = Quantization.roundToInt8(x[base + c] * inv);
         }
-    }
-
-    /**
-     * {@link Quantization#roundToInt8} lane-wise for |y| < 2²², without the F2I cast: t = y + copySign(0.5, y)
-     * in f32, then trunc(t) = sign(t)·floor(|t|) with floor from the 1.5·2²³ rounding trick, then clamp.
-     */
-    private static IntVector roundToInt8(FloatVector y) {
-        FloatVector half = y.reinterpretAsInts().and(SIGN).or(HALF_BITS).reinterpretAsFloats();
-        FloatVector t = y.add(half);
-        FloatVector at = t.abs();
-        FloatVector rf = at.add(FloatMath.ROUND_MAGIC).sub(FloatMath.ROUND_MAGIC);
-        FloatVector fl = rf.blend(rf.sub(1f), rf.compare(VectorOperators.GT, at));
-        FloatVector q = fl.blend(fl.neg(), t.compare(VectorOperators.LT, 0f));
-        IntVector qi = q.add(FloatMath.ROUND_MAGIC).reinterpretAsInts().sub(FloatMath.ROUND_MAGIC_BITS);
-        return qi.min(127).max(-127);
     }
 
     // ------------------------------------------------------------------------------------------ reductions
@@ -532,34 +542,52 @@ final class VectorKernels implements Kernels {
         }
         float m0 = mx.lane(0), m1 = mx.lane(1), m2 = mx.lane(2), m3 = mx.lane(3);
         float m4 = mx.lane(4), m5 = mx.lane(5), m6 = mx.lane(6), m7 = mx.lane(7);
-        int p = off + i;
-        int r = len - i;
-        if (r > 0) m0 = FloatMath.max2(m0, x[p]);
-        if (r > 1) m1 = FloatMath.max2(m1, x[p + 1]);
-        if (r > 2) m2 = FloatMath.max2(m2, x[p + 2]);
-        if (r > 3) m3 = FloatMath.max2(m3, x[p + 3]);
-        if (r > 4) m4 = FloatMath.max2(m4, x[p + 4]);
-        if (r > 5) m5 = FloatMath.max2(m5, x[p + 5]);
-        if (r > 6) m6 = FloatMath.max2(m6, x[p + 6]);
+        int tp = off + i;
+        int tr = len - i;
+        if (tr > 0) m0 = FloatMath.max2(m0, x[tp]);
+        if (tr > 1) m1 = FloatMath.max2(m1, x[tp + 1]);
+        if (tr > 2) m2 = FloatMath.max2(m2, x[tp + 2]);
+        if (tr > 3) m3 = FloatMath.max2(m3, x[tp + 3]);
+        if (tr > 4) m4 = FloatMath.max2(m4, x[tp + 4]);
+        if (tr > 5) m5 = FloatMath.max2(m5, x[tp + 5]);
+        if (tr > 6) m6 = FloatMath.max2(m6, x[tp + 6]);
         float max = FloatMath.max8(m0, m1, m2, m3, m4, m5, m6, m7);
 
         FloatVector maxv = FloatVector.broadcast(F, max);
         FloatVector acc = FloatVector.zero(F);
         i = 0;
         for (; i <= len - L; i += L) {
-            FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(maxv));
+            FloatVector z = FloatVector.fromArray(F, x, off + i).sub(maxv);
+            // FloatMath.exp lane-wise (kept inline: a vector-typed helper may not be inlined and would box)
+            FloatVector t = z.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+            IntVector ki = t.reinterpretAsInts().sub(FloatMath.ROUND_MAGIC_BITS);
+            FloatVector kf = t.sub(FloatMath.ROUND_MAGIC);
+            FloatVector r = z.sub(kf.mul(FloatMath.LN2_HI)).sub(kf.mul(FloatMath.LN2_LO));
+            FloatVector p = r.mul(FloatMath.P7).add(FloatMath.P6);
+            p = r.mul(p).add(FloatMath.P5);
+            p = r.mul(p).add(FloatMath.P4);
+            p = r.mul(p).add(FloatMath.P3);
+            p = r.mul(p).add(FloatMath.P2);
+            p = r.mul(p).add(1f);
+            p = r.mul(p).add(1f);
+            IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+            FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = ki.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(s1).mul(s2)
+                    .blend(Float.POSITIVE_INFINITY, z.compare(VectorOperators.GT, FloatMath.EXP_HI))
+                    .blend(0f, z.compare(VectorOperators.LT, FloatMath.EXP_LO));
             e.intoArray(x, off + i);
             acc = acc.add(e);
         }
         float s0 = acc.lane(0), s1 = acc.lane(1), s2 = acc.lane(2), s3 = acc.lane(3);
         float s4 = acc.lane(4), s5 = acc.lane(5), s6 = acc.lane(6), s7 = acc.lane(7);
-        if (r > 0) { float e = FloatMath.exp(x[p] - max); x[p] = e; s0 += e; }
-        if (r > 1) { float e = FloatMath.exp(x[p + 1] - max); x[p + 1] = e; s1 += e; }
-        if (r > 2) { float e = FloatMath.exp(x[p + 2] - max); x[p + 2] = e; s2 += e; }
-        if (r > 3) { float e = FloatMath.exp(x[p + 3] - max); x[p + 3] = e; s3 += e; }
-        if (r > 4) { float e = FloatMath.exp(x[p + 4] - max); x[p + 4] = e; s4 += e; }
-        if (r > 5) { float e = FloatMath.exp(x[p + 5] - max); x[p + 5] = e; s5 += e; }
-        if (r > 6) { float e = FloatMath.exp(x[p + 6] - max); x[p + 6] = e; s6 += e; }
+        if (tr > 0) { float e = FloatMath.exp(x[tp] - max); x[tp] = e; s0 += e; }
+        if (tr > 1) { float e = FloatMath.exp(x[tp + 1] - max); x[tp + 1] = e; s1 += e; }
+        if (tr > 2) { float e = FloatMath.exp(x[tp + 2] - max); x[tp + 2] = e; s2 += e; }
+        if (tr > 3) { float e = FloatMath.exp(x[tp + 3] - max); x[tp + 3] = e; s3 += e; }
+        if (tr > 4) { float e = FloatMath.exp(x[tp + 4] - max); x[tp + 4] = e; s4 += e; }
+        if (tr > 5) { float e = FloatMath.exp(x[tp + 5] - max); x[tp + 5] = e; s5 += e; }
+        if (tr > 6) { float e = FloatMath.exp(x[tp + 6] - max); x[tp + 6] = e; s6 += e; }
         float inv = 1f / FloatMath.combine8(s0, s1, s2, s3, s4, s5, s6, s7);
         i = 0;
         for (; i <= len - L; i += L) FloatVector.fromArray(F, x, off + i).mul(inv).intoArray(x, off + i);
@@ -573,10 +601,65 @@ final class VectorKernels implements Kernels {
         Objects.checkFromIndexSize(off, len, x.length);
         int i = 0;
         if (kind == Activation.GELU_ERF) {
-            for (; i <= len - L; i += L) geluErf(FloatVector.fromArray(F, x, off + i)).intoArray(x, off + i);
+            FloatVector one = FloatVector.broadcast(F, 1f);
+            for (; i <= len - L; i += L) {
+                // FloatMath.geluErf lane-wise
+                FloatVector v = FloatVector.fromArray(F, x, off + i);
+                FloatVector y = v.abs().mul(FloatMath.INV_SQRT2);
+                FloatVector tt = one.div(y.mul(FloatMath.ERF_P).add(1f));
+                FloatVector poly = tt.mul(FloatMath.ERF_A5).add(FloatMath.ERF_A4);
+                poly = tt.mul(poly).add(FloatMath.ERF_A3);
+                poly = tt.mul(poly).add(FloatMath.ERF_A2);
+                poly = tt.mul(poly).add(FloatMath.ERF_A1);
+                poly = tt.mul(poly);
+                FloatVector z = y.mul(y).neg();
+                // FloatMath.exp lane-wise (kept inline: a vector-typed helper may not be inlined and would box)
+                FloatVector t = z.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+                IntVector ki = t.reinterpretAsInts().sub(FloatMath.ROUND_MAGIC_BITS);
+                FloatVector kf = t.sub(FloatMath.ROUND_MAGIC);
+                FloatVector r = z.sub(kf.mul(FloatMath.LN2_HI)).sub(kf.mul(FloatMath.LN2_LO));
+                FloatVector p = r.mul(FloatMath.P7).add(FloatMath.P6);
+                p = r.mul(p).add(FloatMath.P5);
+                p = r.mul(p).add(FloatMath.P4);
+                p = r.mul(p).add(FloatMath.P3);
+                p = r.mul(p).add(FloatMath.P2);
+                p = r.mul(p).add(1f);
+                p = r.mul(p).add(1f);
+                IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+                FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector s2 = ki.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector e = p.mul(s1).mul(s2)
+                        .blend(Float.POSITIVE_INFINITY, z.compare(VectorOperators.GT, FloatMath.EXP_HI))
+                        .blend(0f, z.compare(VectorOperators.LT, FloatMath.EXP_LO));
+                FloatVector h = poly.mul(0.5f).mul(e);
+                v.mul(h.blend(one.sub(h), v.compare(VectorOperators.GE, 0f))).intoArray(x, off + i);
+            }
             for (; i < len; i++) x[off + i] = FloatMath.geluErf(x[off + i]);
         } else {
-            for (; i <= len - L; i += L) geluTanh(FloatVector.fromArray(F, x, off + i)).intoArray(x, off + i);
+            for (; i <= len - L; i += L) {
+                // FloatMath.geluTanh lane-wise
+                FloatVector v = FloatVector.fromArray(F, x, off + i);
+                FloatVector z = v.mul(v.mul(v).mul(FloatMath.GELU_C2).add(FloatMath.GELU_C1));
+                // FloatMath.exp lane-wise (kept inline: a vector-typed helper may not be inlined and would box)
+                FloatVector t = z.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+                IntVector ki = t.reinterpretAsInts().sub(FloatMath.ROUND_MAGIC_BITS);
+                FloatVector kf = t.sub(FloatMath.ROUND_MAGIC);
+                FloatVector r = z.sub(kf.mul(FloatMath.LN2_HI)).sub(kf.mul(FloatMath.LN2_LO));
+                FloatVector p = r.mul(FloatMath.P7).add(FloatMath.P6);
+                p = r.mul(p).add(FloatMath.P5);
+                p = r.mul(p).add(FloatMath.P4);
+                p = r.mul(p).add(FloatMath.P3);
+                p = r.mul(p).add(FloatMath.P2);
+                p = r.mul(p).add(1f);
+                p = r.mul(p).add(1f);
+                IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+                FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector s2 = ki.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector e = p.mul(s1).mul(s2)
+                        .blend(Float.POSITIVE_INFINITY, z.compare(VectorOperators.GT, FloatMath.EXP_HI))
+                        .blend(0f, z.compare(VectorOperators.LT, FloatMath.EXP_LO));
+                v.div(e.add(1f)).intoArray(x, off + i);
+            }
             for (; i < len; i++) x[off + i] = FloatMath.geluTanh(x[off + i]);
         }
     }
@@ -602,47 +685,5 @@ final class VectorKernels implements Kernels {
             FloatVector.fromArray(F, y, yOff + d).add(FloatVector.fromArray(F, x, xOff + d)).intoArray(y, yOff + d);
         }
         for (; d < len; d++) y[yOff + d] = y[yOff + d] + x[xOff + d];
-    }
-
-    /** {@link FloatMath#exp} lane-wise: the same operations, the early returns replaced by final blends. */
-    private static FloatVector exp(FloatVector x) {
-        FloatVector t = x.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
-        IntVector k = t.reinterpretAsInts().sub(FloatMath.ROUND_MAGIC_BITS);
-        FloatVector kf = t.sub(FloatMath.ROUND_MAGIC);
-        FloatVector r = x.sub(kf.mul(FloatMath.LN2_HI)).sub(kf.mul(FloatMath.LN2_LO));
-        FloatVector p = r.mul(FloatMath.P7).add(FloatMath.P6);
-        p = r.mul(p).add(FloatMath.P5);
-        p = r.mul(p).add(FloatMath.P4);
-        p = r.mul(p).add(FloatMath.P3);
-        p = r.mul(p).add(FloatMath.P2);
-        p = r.mul(p).add(1f);
-        p = r.mul(p).add(1f);
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-        IntVector k2 = k.sub(k1);
-        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector res = p.mul(s1).mul(s2);
-        res = res.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, FloatMath.EXP_HI));
-        return res.blend(0f, x.compare(VectorOperators.LT, FloatMath.EXP_LO));
-    }
-
-    /** {@link FloatMath#geluTanh} lane-wise. */
-    private static FloatVector geluTanh(FloatVector x) {
-        FloatVector z = x.mul(x.mul(x).mul(FloatMath.GELU_C2).add(FloatMath.GELU_C1));
-        return x.div(exp(z).add(1f));
-    }
-
-    /** {@link FloatMath#geluErf} lane-wise. */
-    private static FloatVector geluErf(FloatVector x) {
-        FloatVector y = x.abs().mul(FloatMath.INV_SQRT2);
-        FloatVector t = FloatVector.broadcast(F, 1f).div(y.mul(FloatMath.ERF_P).add(1f));
-        FloatVector poly = t.mul(FloatMath.ERF_A5).add(FloatMath.ERF_A4);
-        poly = t.mul(poly).add(FloatMath.ERF_A3);
-        poly = t.mul(poly).add(FloatMath.ERF_A2);
-        poly = t.mul(poly).add(FloatMath.ERF_A1);
-        poly = t.mul(poly);
-        FloatVector h = poly.mul(0.5f).mul(exp(y.mul(y).neg()));
-        FloatVector oneMinusH = FloatVector.broadcast(F, 1f).sub(h);
-        return x.mul(h.blend(oneMinusH, x.compare(VectorOperators.GE, 0f)));
     }
 }

@@ -12,11 +12,13 @@ import java.util.Map;
  */
 public final class WordPiece {
     private final Map<String, Integer> vocab;
+    /** The pieces that start with the continuing prefix, keyed without it (saves building prefix + piece). */
+    private final Map<String, Integer> continuing;
     private final int unkId;
-    private final String prefix;
     private final int maxInputCharsPerWord;
-    /** Longest vocabulary entry in UTF-16 units: no longer candidate can match. */
-    private final int maxPieceLength;
+    /** Longest entry of {@code vocab} and of {@code continuing}, in UTF-16 units: no longer candidate matches. */
+    private final int maxInitialLength;
+    private final int maxContinuingLength;
 
     /**
      * @param vocab                token → id
@@ -37,14 +39,22 @@ public final class WordPiece {
                     + maxInputCharsPerWord);
         }
         this.vocab = new HashMap<>(vocab);
+        this.continuing = new HashMap<>();
         this.unkId = unk;
-        this.prefix = continuingPrefix;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
-        int longest = 0;
-        for (String k : vocab.keySet()) {
-            longest = Math.max(longest, k.length());
+        int longestInitial = 0;
+        int longestContinuing = 0;
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            String k = e.getKey();
+            longestInitial = Math.max(longestInitial, k.length());
+            if (k.startsWith(continuingPrefix)) {
+                String rest = k.substring(continuingPrefix.length());
+                continuing.put(rest, e.getValue());
+                longestContinuing = Math.max(longestContinuing, rest.length());
+            }
         }
-        this.maxPieceLength = longest;
+        this.maxInitialLength = longestInitial;
+        this.maxContinuingLength = longestContinuing;
     }
 
     /** The id of the unknown token. */
@@ -68,16 +78,15 @@ public final class WordPiece {
         int mark = out.size();
         int start = 0;
         while (start < length) {
-            int room = start == 0 ? maxPieceLength : maxPieceLength - prefix.length();
-            int end = Math.min(length, start + Math.max(room, 0));
+            Map<String, Integer> pieces = start == 0 ? vocab : continuing;
+            int end = Math.min(length, start + (start == 0 ? maxInitialLength : maxContinuingLength));
             if (end < length && Character.isLowSurrogate(word.charAt(end)) && end > start
                     && Character.isHighSurrogate(word.charAt(end - 1))) {
                 end--; // never cut a surrogate pair
             }
             int id = -1;
             while (end > start) {
-                String piece = word.substring(start, end);
-                Integer found = vocab.get(start == 0 ? piece : prefix + piece);
+                Integer found = pieces.get(word.substring(start, end));
                 if (found != null) {
                     id = found;
                     break;

@@ -335,7 +335,8 @@ public final class WordPieceTokenizer {
             for (JsonNode t : list) {
                 String content = text(t, "content", "added_tokens entry");
                 JsonNode idNode = t.get("id");
-                if (isNull(idNode) || !idNode.isIntegralNumber() || !idNode.canConvertToInt() || idNode.intValue() < 0) {
+                if (isNull(idNode) || !idNode.isIntegralNumber() || !idNode.canConvertToInt()
+                        || idNode.intValue() < 0) {
                     throw McgtException.badConfig("tokenizer.json: added token '" + content + "' has no valid id");
                 }
                 if (bool(t, "single_word", false)) {

@@ -110,7 +110,8 @@ class TierWorkTest {
         assertThat(cheap.stats().gemmCalls()).isEqualTo(1);
         assertThat(cheap.stats().macs()).isEqualTo(256L * 128);
         assertThat(cheap.stats().attentionDots()).isZero();
-        assertThat(cheap.output()).matches(o -> Fixtures.cosine(o, o) > 0.99, "non-zero cheap score");
+        float[] cheapScore = cheap.output().clone();
+        assertThat(cheapScore).as("a real, non-zero score").isNotEqualTo(new float[256]);
 
         Fixtures.run(m, InferInput.of(tokens, Fixtures.NORMAL), s);
         InferOutput hit = Fixtures.run(m, InferInput.of(tokens, Fixtures.SKIP), s);
@@ -119,6 +120,7 @@ class TierWorkTest {
         assertThat(hit.stats().gemmCalls()).isZero();
         assertThat(hit.stats().weightBytesRead()).isZero();
         assertThat(hit.stats().estimatedEnergyPicojoules()).isZero();
+        assertThat(hit.output()).isNotEqualTo(cheapScore);
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.mcgt.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -130,26 +132,38 @@ class WordPieceHfParityTest {
     }
 
     /**
-     * Every code point of planes 0-2 and 14 (where Unicode has assigned characters) plus samples of the rest,
-     * each alone and inside a word, against the reference. This guards the Unicode category tables.
+     * Every code point of planes 0, 1 and 14 and samples of the rest (see {@link #step}), each alone and inside a
+     * word, against the reference. This guards the Unicode category tables.
      */
     @Test
     void everyCodePointMatchesOnTheMiniLmConfiguration() {
         List<Integer> codePoints = new ArrayList<>();
-        for (int c = 0; c <= 0x2FFFF; c++) {
-            codePoints.add(c);
-        }
-        for (int c = 0x30000; c <= 0x10FFFF; c += c >= 0xE0000 && c < 0xE1000 ? 1 : 97) {
+        for (int c = 0; c <= 0x10FFFF; c += step(c)) {
             codePoints.add(c);
         }
         assertThat(scan(minilmPath, ours, codePoints)).isEmpty();
+    }
+
+    /**
+     * Scan stride: every code point where categories vary, samples inside the large uniform blocks (CJK
+     * ideographs and Hangul syllables, which follow fixed ranges) and in the unassigned and private-use planes.
+     */
+    private static int step(int c) {
+        if ((c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7A3)
+                || (c >= 0x20000 && c <= 0x3FFFF)) {
+            return 7;
+        }
+        if (c > 0x3FFFF && (c < 0xE0000 || c > 0xE0FFF)) {
+            return 97;
+        }
+        return 1;
     }
 
     /** The other normalizer settings a BERT tokenizer.json can have, on the Basic Multilingual Plane. */
     @Test
     void normalizerVariantsMatchOnTheBmp() throws IOException {
         List<Integer> bmp = new ArrayList<>();
-        for (int c = 0; c <= 0xFFFF; c++) {
+        for (int c = 0; c <= 0xFFFF; c += step(c)) {
             bmp.add(c);
         }
         List<String> failures = new ArrayList<>();
@@ -158,6 +172,43 @@ class WordPieceHfParityTest {
         failures.addAll(variant("lower-keep-accents", n -> n.put("strip_accents", false), bmp));
         failures.addAll(variant("no-clean", n -> n.put("clean_text", false), bmp));
         failures.addAll(variant("no-cjk", n -> n.put("handle_chinese_chars", false), bmp));
+        assertThat(failures).isEmpty();
+    }
+
+    /** Added tokens matched on normalized text, a new multi-word added token, and lstrip/rstrip flags. */
+    @Test
+    void addedTokenVariantsMatch() throws IOException {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode root = (ObjectNode) om.readTree(HfReference.minilmJson());
+        for (JsonNode t : root.get("added_tokens")) {
+            ObjectNode token = (ObjectNode) t;
+            if (token.get("content").asText().equals("[MASK]")) {
+                token.put("normalized", true).put("special", false);
+            } else if (token.get("content").asText().equals("[PAD]")) {
+                token.put("lstrip", true).put("rstrip", true);
+            }
+        }
+        ((ArrayNode) root.get("added_tokens")).addObject().put("id", 30522)
+                .put("content", "Ünïcode Thing").put("single_word", false).put("lstrip", false)
+                .put("rstrip", false).put("normalized", true).put("special", false);
+        String json = om.writeValueAsString(root);
+        Path path = HfReference.write(dir, "added.json", json);
+        WordPieceTokenizer variant = WordPieceTokenizer.fromJson(json);
+        assertThat(variant.vocabSize()).isEqualTo(30523);
+        List<String> texts = new ArrayList<>(hardStrings());
+        texts.addAll(List.of("a [MASK] [mask] [Mask]b", "x unicode thing ÜNÏCODE THING y ünïcode  thing",
+                "x[PAD]y a [PAD] b [PAD]"));
+        List<String> failures = new ArrayList<>();
+        try (HuggingFaceTokenizer ref = HfReference.untruncated(path)) {
+            for (String text : texts) {
+                int[] expected = HfReference.ids(ref, text);
+                int[] actual = variant.encode(text).ids();
+                if (!Arrays.equals(expected, actual)) {
+                    failures.add(escape(text) + ": " + HfReference.describeDiff(variant, expected, actual));
+                }
+            }
+        }
+        assertThat(variant.encode("a [mask] b").ids()).containsExactly(101, 1037, 103, 1038, 102);
         assertThat(failures).isEmpty();
     }
 
@@ -175,7 +226,8 @@ class WordPieceHfParityTest {
                 int[] expected = HfReference.ids(ref, text);
                 int[] actual = variant.encode(text).ids();
                 if (!Arrays.equals(expected, actual)) {
-                    failures.add(name + " " + escape(text) + ": " + HfReference.describeDiff(variant, expected, actual));
+                    failures.add(name + " " + escape(text) + ": "
+                            + HfReference.describeDiff(variant, expected, actual));
                 }
             }
         }

@@ -115,8 +115,8 @@ class WordPieceTokenizerTest {
         assertThat(minilm.tokenize("a".repeat(101))).containsExactly(100);
         // the limit counts code points after normalization: 101 accented letters are 101 chars
         assertThat(minilm.tokenize("é".repeat(101))).containsExactly(100);
-        WordPieceTokenizer t = WordPieceTokenizer.fromJson(
-                smallTokenizer(List.of("a", "##a"), n -> ((ObjectNode) n.get("model")).put("max_input_chars_per_word", 3)));
+        WordPieceTokenizer t = WordPieceTokenizer.fromJson(smallTokenizer(List.of("a", "##a"),
+                n -> ((ObjectNode) n.get("model")).put("max_input_chars_per_word", 3)));
         assertThat(t.tokenize("aaa aaaa")).containsExactly(4, 5, 5, 1);
     }
 
@@ -129,7 +129,8 @@ class WordPieceTokenizerTest {
             p.putArray("cls").add("[CLS]").add(2);
         }));
         assertThat(bert.encode("a").ids()).containsExactly(2, 4, 3);
-        WordPieceTokenizer none = WordPieceTokenizer.fromJson(smallTokenizer(List.of("a"), n -> n.putNull("post_processor")));
+        WordPieceTokenizer none =
+                WordPieceTokenizer.fromJson(smallTokenizer(List.of("a"), n -> n.putNull("post_processor")));
         assertThat(none.encode("a a").ids()).containsExactly(4, 4);
         assertThat(none.specialTokenCount()).isZero();
     }
