@@ -10,15 +10,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code mcgt} command line: {@code gate}, {@code model synth|info}, {@code infer}, {@code bench} and
+ * The {@code mcgt} command line: {@code gate}, {@code model synth|info}, {@code infer}, {@code embed}, {@code bench} and
  * {@code demo}. Every command has {@code --help}. Errors are one line {@code mcgt: <message>} on stderr; the
  * exit code is 2 for a usage error (unknown option, bad option value), 1 for a failure, 0 otherwise.
  * Set {@code MCGT_DEBUG=1} to get stack traces of failures.
  */
 @Command(name = "mcgt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Mincut-gated INT8 transformer: gate decisions, models, inference and benchmarks.",
-        subcommands = {GateCommand.class, ModelCommand.class, InferCommand.class, BenchCommand.class,
-                DemoCommand.class})
+        subcommands = {GateCommand.class, ModelCommand.class, InferCommand.class, EmbedCommand.class,
+                BenchCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code of a usage error. */
     public static final int EXIT_USAGE = 2;
@@ -30,7 +30,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command (gate, model, infer, bench, demo)");
+                "missing command (gate, model, infer, embed, bench, demo)");
     }
 
     /** Runs {@code mcgt} with these arguments and exits with its code. */

@@ -44,6 +44,11 @@ final class VectorKernels implements Kernels {
     static final int KB = 1024;
     /** K cache block: a KC × 16 panel slice (16 KiB) stays in L1, an m × KC activation slice in L2. */
     static final int KC = 256;
+    /**
+     * Padding of each widened activation row (one cache line): with K a multiple of 1024 the rows of a register
+     * tile would otherwise sit 4 KiB apart, in the same L1 set and the same L2 page colour.
+     */
+    static final int ROW_PAD = 16;
     /** Key of this kernel's prepared weights in {@link QuantizedMatrix}. */
     private static final Object KEY = VectorKernels.class;
     /** 1.5·2³¹: adding it to |v| ≤ 2²⁴ rounds v to a multiple of 256, readable from the low bits. */
@@ -169,11 +174,12 @@ final class VectorKernels implements Kernels {
         int k = w.cols();
         int n = w.rows();
         Scratch s = SCRATCH.get();
-        float[] af = s.a(m * k);
-        toFloats(a, aOff, af, 0, m * k);
+        int lda = k + ROW_PAD;
+        float[] af = s.a(m * lda);
+        for (int i = 0; i < m; i++) toFloats(a, aOff + i * k, af, i * lda, k);
         int panels = pw.panelCount();
         float[] c = s.c(panels * m * PANEL);
-        sums(m, af, k, pw.panels(), panels, c, s.acc(panels * m * PANEL));
+        sums(m, af, lda, k, pw.panels(), panels, c, s.acc(panels * m * PANEL));
         for (int p = 0; p < panels; p++) {
             int j0 = p * PANEL;
             int valid = Math.min(PANEL, n - j0);
@@ -191,7 +197,7 @@ final class VectorKernels implements Kernels {
      * f32 partial tiles live in c between cache blocks; exactness blocks are summed in i32 in acc when K exceeds
      * one block.
      */
-    private static void sums(int m, float[] af, int k, float[] wp, int panels, float[] c, int[] acc) {
+    private static void sums(int m, float[] af, int lda, int k, float[] wp, int panels, float[] c, int[] acc) {
         int len = panels * m * PANEL;
         // row tiles: as many 6-row tiles as possible, the rest in 4-row tiles (one 6 becomes 4 + 4 when that
         // avoids 2 or 3 single rows), then single rows
@@ -212,12 +218,12 @@ final class VectorKernels implements Kernels {
                     int cBase = p * m * PANEL;
                     int i = 0;
                     for (int t = 0; t < n6; t++, i += 6) {
-                        block6(af, i * k, k, wp, wBase, k0, k1, c, cBase + i * PANEL);
+                        block6(af, i * lda, lda, wp, wBase, k0, k1, c, cBase + i * PANEL);
                     }
                     for (int t = 0; t < n4; t++, i += 4) {
-                        block4(af, i * k, k, wp, wBase, k0, k1, c, cBase + i * PANEL);
+                        block4(af, i * lda, lda, wp, wBase, k0, k1, c, cBase + i * PANEL);
                     }
-                    for (; i < m; i++) block1(af, i * k, wp, wBase, k0, k1, c, cBase + i * PANEL);
+                    for (; i < m; i++) block1(af, i * lda, wp, wBase, k0, k1, c, cBase + i * PANEL);
                 }
             }
             if (k > KB) addExact(c, acc, len, e0 == 0);
@@ -225,14 +231,17 @@ final class VectorKernels implements Kernels {
         if (k > KB) toFloat(acc, c, len);
     }
 
-    /** The 6 × 16 register tile: c[r][0..16] += Σ_k broadcast(a[r][k]) · W[k][0..16], exact FMAs. */
-    private static void block6(float[] af, int a0, int k, float[] wp, int wBase, int k0, int k1, float[] c,
+    /**
+     * The 6 × 16 register tile: c[r][0..16] += Σ_k broadcast(a[r][k]) · W[k][0..16] with exact FMAs, activation
+     * rows a0 + r·lda.
+     */
+    private static void block6(float[] af, int a0, int lda, float[] wp, int wBase, int k0, int k1, float[] c,
                                int co) {
-        int a1 = a0 + k;
-        int a2 = a1 + k;
-        int a3 = a2 + k;
-        int a4 = a3 + k;
-        int a5 = a4 + k;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
         FloatVector c00 = FloatVector.fromArray(F, c, co), c01 = FloatVector.fromArray(F, c, co + L);
         FloatVector c10 = FloatVector.fromArray(F, c, co + PANEL), c11 = FloatVector.fromArray(F, c, co + PANEL + L);
         FloatVector c20 = FloatVector.fromArray(F, c, co + 2 * PANEL);
@@ -279,12 +288,12 @@ final class VectorKernels implements Kernels {
         c51.intoArray(c, co + 5 * PANEL + L);
     }
 
-    /** The 4 × 16 register tile (rows left over by the 6-row tiles). */
-    private static void block4(float[] af, int a0, int k, float[] wp, int wBase, int k0, int k1, float[] c,
+    /** The 4 × 16 register tile (rows left over by the 6-row tiles), activation rows a0 + r·lda. */
+    private static void block4(float[] af, int a0, int lda, float[] wp, int wBase, int k0, int k1, float[] c,
                                int co) {
-        int a1 = a0 + k;
-        int a2 = a1 + k;
-        int a3 = a2 + k;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
         FloatVector c00 = FloatVector.fromArray(F, c, co), c01 = FloatVector.fromArray(F, c, co + L);
         FloatVector c10 = FloatVector.fromArray(F, c, co + PANEL), c11 = FloatVector.fromArray(F, c, co + PANEL + L);
         FloatVector c20 = FloatVector.fromArray(F, c, co + 2 * PANEL);
@@ -402,13 +411,14 @@ final class VectorKernels implements Kernels {
         }
         Scratch s = SCRATCH.get();
         int panels = (n + PANEL - 1) / PANEL;
-        float[] af = s.a(m * kLen);
-        for (int i = 0; i < m; i++) toFloats(a, aOff + i * lda, af, i * kLen, kLen);
+        int ldf = kLen + ROW_PAD;
+        float[] af = s.a(m * ldf);
+        for (int i = 0; i < m; i++) toFloats(a, aOff + i * lda, af, i * ldf, kLen);
         float[] bp = packPanels(b, bOff, kLen, n, ldb, s.b(panels * PANEL * kLen));
         int len = panels * m * PANEL;
         float[] c = s.c(len);
         int[] acc = s.acc(len);
-        sums(m, af, kLen, bp, panels, c, acc);
+        sums(m, af, ldf, kLen, bp, panels, c, acc);
         if (kLen <= KB) addExact(c, acc, len, true); // otherwise sums() left the i32 sums in acc
         for (int p = 0; p < panels; p++) {
             int j0 = p * PANEL;

@@ -1,0 +1,211 @@
+package dev.mcgt.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcgt.McgtException;
+import dev.mcgt.coherence.CoherenceProbeConfig;
+import dev.mcgt.coherence.SpikeDetectorConfig;
+import dev.mcgt.config.GatePolicy;
+import dev.mcgt.model.LoadedModel;
+import dev.mcgt.model.ModelFile;
+import dev.mcgt.runtime.GatedTransformer;
+import dev.mcgt.runtime.RuntimeOptions;
+import dev.mcgt.scoring.DocumentResult;
+import dev.mcgt.scoring.DocumentScorer;
+import dev.mcgt.scoring.ScorerConfig;
+import dev.mcgt.scoring.UngatedMacs;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mcgt embed}: embeds JSON-lines documents {@code {"id": …, "text": …}} with the {@link DocumentScorer},
+ * in one process without Flink, and writes one line per good document:
+ * {@code {"id", "embedding": [floats], "tokens", "tiers": {"0": n, "1": n, "2": n, "3": n}, "chunks", "macRatio"}}
+ * ({@code tokens} = content tokens scored; {@code macRatio} = MACs done / MACs of an ungated run, analytic).
+ * A bad line (not JSON, not an object, missing id, missing or empty text, text without tokens) gives one stderr
+ * line with its number and the run continues. Progress goes to stderr every few seconds, and a final summary
+ * line always; the exit code is 0 when every line was good and 1 when any was rejected.
+ */
+@Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Embed JSON-lines documents {\"id\", \"text\"} with a model that has a tokenizer; one output "
+                + "line per document with the L2-normalised embedding, token count, tier histogram, chunk count and "
+                + "MAC ratio (gated / ungated). Bad lines are reported on stderr with their number; the exit code is 1 "
+                + "when any line was rejected.", ""})
+final class EmbedCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE", required = true,
+            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import').")
+    Path model;
+
+    @Option(names = "--input", paramLabel = "FILE", required = true,
+            description = "JSON lines {\"id\": ..., \"text\": ...}; '-' for stdin.")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "FILE", required = true,
+            description = "Where to write the embeddings (JSON lines); '-' for stdout.")
+    Path output;
+
+    @Option(names = "--gate", paramLabel = "on|off", defaultValue = "on",
+            description = "on: the gate picks each chunk's tier; off: every chunk runs in full (default: ${DEFAULT-VALUE}).")
+    String gate;
+
+    @Option(names = "--policy", paramLabel = "NAME|FILE", defaultValue = "default",
+            description = "default, conservative, permissive or a policy .json file (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
+            description = "Most content tokens embedded per document, 0 for all (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--overlap", paramLabel = "N", defaultValue = "0",
+            description = "Content tokens shared by consecutive chunks (default: ${DEFAULT-VALUE}).")
+    int overlap;
+
+    @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "5",
+            description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE}).")
+    double progressSeconds;
+
+    @Override
+    public Integer call() throws IOException {
+        boolean gateOn = switch (gate.toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw Usage.error(spec, "--gate must be on or off, got '" + gate + "'");
+        };
+        if (maxTokens < 0) throw Usage.error(spec, "--max-tokens cannot be negative");
+        if (overlap < 0) throw Usage.error(spec, "--overlap cannot be negative");
+        if (!(progressSeconds > 0)) throw Usage.error(spec, "--progress-seconds must be positive");
+        GatePolicy p = PolicyResolver.resolve(spec, policy);
+        LoadedModel loaded = ModelFile.load(model);
+        if (loaded.weights().tokenizerJson() == null) throw McgtException.badConfig(DocumentScorer.NO_TOKENIZER);
+        DocumentScorer scorer = scorer(loaded, p, new ScorerConfig(maxTokens, overlap, gateOn, UngatedMacs.ANALYTIC));
+        PrintWriter err = spec.commandLine().getErr();
+        boolean stdin = input.toString().equals("-");
+        boolean stdout = output.toString().equals("-");
+        Run run = new Run(scorer, stdin ? "stdin" : input.toString(), err, (long) (progressSeconds * 1e9));
+        try (BufferedReader r = stdin
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(input, StandardCharsets.UTF_8);
+             Writer w = stdout ? null : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+            PrintWriter out = stdout ? spec.commandLine().getOut() : new PrintWriter(w);
+            run.all(r, out);
+            out.flush();
+            if (!stdout && out.checkError()) throw new IOException("cannot write '" + output + "'");
+        } catch (NoSuchFileException e) {
+            throw McgtException.badInput("cannot open '" + e.getFile() + "': no such file");
+        }
+        err.println(run.summary());
+        err.flush();
+        return run.rejected == 0 ? 0 : Main.EXIT_FAILURE;
+    }
+
+    private DocumentScorer scorer(LoadedModel m, GatePolicy p, ScorerConfig config) {
+        GatedTransformer t = new GatedTransformer(m.weights(), p, RuntimeOptions.defaults().withSkipOnCacheHit(true));
+        try {
+            return new DocumentScorer(t, m.fingerprint(), CoherenceProbeConfig.defaults(), SpikeDetectorConfig.fromPolicy(p),
+                    config);
+        } catch (McgtException e) {
+            if (e.detail().startsWith("chunk overlap")) throw Usage.error(spec, "--overlap: " + e.detail());
+            throw e;
+        }
+    }
+
+    /** One pass over the input: counters, progress and the per-line work. */
+    private static final class Run {
+        private final DocumentScorer scorer;
+        private final String name;
+        private final PrintWriter err;
+        private final long progressNanos;
+        private final long start = System.nanoTime();
+        private long nextProgress;
+        long embedded;
+        long rejected;
+
+        Run(DocumentScorer scorer, String name, PrintWriter err, long progressNanos) {
+            this.scorer = scorer;
+            this.name = name;
+            this.err = err;
+            this.progressNanos = progressNanos;
+            this.nextProgress = start + progressNanos;
+        }
+
+        void all(BufferedReader r, PrintWriter out) throws IOException {
+            String line;
+            long number = 0;
+            while ((line = r.readLine()) != null) {
+                number++;
+                if (line.isBlank()) continue;
+                try {
+                    out.println(Json.line(embed(line)));
+                    embedded++;
+                } catch (McgtException e) {
+                    rejected++;
+                    err.println("mcgt: " + name + " line " + number + ": " + e.detail());
+                }
+                long now = System.nanoTime();
+                if (now >= nextProgress) {
+                    err.println("mcgt embed: " + embedded + " documents done, " + rate(now) + " docs/s");
+                    err.flush();
+                    nextProgress = now + progressNanos;
+                }
+            }
+        }
+
+        /** The output object of one input line. */
+        private ObjectNode embed(String line) {
+            JsonNode node;
+            try {
+                node = Json.MAPPER.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw McgtException.badInput("not valid JSON: " + Main.oneLine(e.getOriginalMessage()));
+            }
+            if (node == null || !node.isObject()) throw McgtException.badInput("a line must be a JSON object");
+            JsonNode id = node.get("id");
+            if (id == null || id.isNull()) throw McgtException.badInput("missing \"id\"");
+            if (!id.isTextual() && !id.isNumber()) throw McgtException.badInput("\"id\" must be a string or a number");
+            JsonNode text = node.get("text");
+            if (text == null || text.isNull()) throw McgtException.badInput("missing \"text\"");
+            if (!text.isTextual()) throw McgtException.badInput("\"text\" must be a string");
+            if (text.asText().isBlank()) throw McgtException.badInput("\"text\" is empty");
+            DocumentResult d = scorer.scoreDocument(id.asText(), text.asText());
+            ObjectNode o = Json.object();
+            o.set("id", id);
+            ArrayNode e = o.putArray("embedding");
+            for (float v : d.embedding()) e.add(v);
+            o.put("tokens", d.tokens());
+            ObjectNode tiers = o.putObject("tiers");
+            for (int t = 0; t < 4; t++) tiers.put(Integer.toString(t), d.tierCount(t));
+            o.put("chunks", d.chunks());
+            o.put("macRatio", d.macRatio());
+            return o;
+        }
+
+        private String rate(long now) {
+            double seconds = Math.max((now - start) / 1e9, 1e-9);
+            return String.format(Locale.ROOT, "%.1f", embedded / seconds);
+        }
+
+        String summary() {
+            String s = "mcgt embed: " + embedded + " documents embedded, " + rejected + " lines rejected, "
+                    + rate(System.nanoTime()) + " docs/s";
+            return rejected == 0 ? s : s + " (exit code 1: some lines were rejected)";
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.mcgt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcgt.config.Activation;
+import dev.mcgt.config.AttentionKind;
+import dev.mcgt.config.NormPlacement;
+import dev.mcgt.config.TransformerConfig;
+import dev.mcgt.model.ModelFile;
+import dev.mcgt.model.ModelWeights;
+import dev.mcgt.model.SyntheticWeights;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbedCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] WORDS = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
+        "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango"};
+
+    @TempDir static Path shared;
+    static Path encoder;
+    static Path noTokenizer;
+
+    @TempDir Path dir;
+
+    /** A tiny BERT-style encoder (S 16, D 32) with a WordPiece tokenizer of the twenty words above. */
+    @BeforeAll
+    static void writeModels() {
+        TransformerConfig c = TransformerConfig.builder().seqLenMax(16).hidden(32).heads(2).layers(2).windowNormal(16)
+                .windowDegraded(8).windowSafe(4).ffnMult(2).logits(0).layersDegraded(1).seqLenDegraded(8)
+                .seqLenSafe(4).vocabSize(4 + WORDS.length).maxPositions(16).typeVocabSize(2)
+                .normPlacement(NormPlacement.POST).activation(Activation.GELU_ERF)
+                .attention(AttentionKind.BIDIRECTIONAL).kvContext(16).layerNormEps(1e-12f).build();
+        ModelWeights w = SyntheticWeights.generate(c, 5);
+        ModelWeights withTokenizer = new ModelWeights(c, w.tokenEmbedding(), w.positionEmbedding(), w.typeEmbedding(),
+                w.embeddingNormGamma(), w.embeddingNormBeta(), w.layers(), w.finalNormGamma(), w.finalNormBeta(),
+                w.outputHead(), tokenizerJson());
+        encoder = shared.resolve("tiny.mcgt");
+        ModelFile.write(withTokenizer, encoder);
+        noTokenizer = shared.resolve("bare.mcgt");
+        ModelFile.write(w, noTokenizer);
+    }
+
+    private static String tokenizerJson() {
+        ObjectNode root = JSON.createObjectNode();
+        String[] specials = {"[PAD]", "[UNK]", "[CLS]", "[SEP]"};
+        var added = root.putArray("added_tokens");
+        for (int i = 0; i < specials.length; i++) {
+            added.addObject().put("id", i).put("content", specials[i]).put("special", true);
+        }
+        root.putObject("normalizer").put("type", "BertNormalizer").put("lowercase", true);
+        root.putObject("pre_tokenizer").put("type", "BertPreTokenizer");
+        ObjectNode post = root.putObject("post_processor").put("type", "BertProcessing");
+        post.putArray("cls").add("[CLS]").add(2);
+        post.putArray("sep").add("[SEP]").add(3);
+        ObjectNode vocab = root.putObject("model").put("type", "WordPiece").put("unk_token", "[UNK]").putObject("vocab");
+        for (int i = 0; i < specials.length; i++) vocab.put(specials[i], i);
+        for (int i = 0; i < WORDS.length; i++) vocab.put(WORDS[i], 4 + i);
+        return root.toString();
+    }
+
+    private static String words(int n, int shift) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) sb.append(WORDS[(i * 7 + shift) % WORDS.length]).append(i % 6 == 5 ? ". " : " ");
+        return sb.toString();
+    }
+
+    private static String doc(Object id, String text) {
+        ObjectNode o = JSON.createObjectNode();
+        if (id instanceof Integer i) o.put("id", i);
+        else o.put("id", (String) id);
+        o.put("text", text);
+        return o.toString();
+    }
+
+    private Path input(String... lines) throws Exception {
+        Path p = dir.resolve("docs.jsonl");
+        Files.write(p, List.of(lines), StandardCharsets.UTF_8);
+        return p;
+    }
+
+    private Cli embed(Path in, Path out, String... extra) {
+        String[] args = new String[7 + extra.length];
+        String[] base = {"embed", "--model", encoder.toString(), "--input", in.toString(), "--output", out.toString()};
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return Cli.run(args);
+    }
+
+    private static List<JsonNode> read(Path out) throws Exception {
+        return Files.readAllLines(out).stream().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(l, e);
+            }
+        }).toList();
+    }
+
+    @Test
+    void goodDocumentsGiveOneLineEachAndExitZero() throws Exception {
+        Path in = input(doc("a", words(10, 0)), "", doc(7, words(50, 3)), doc("c", words(30, 1).repeat(2)));
+        Path out = dir.resolve("out.jsonl");
+        Cli r = embed(in, out);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.errLines()[0]).startsWith("mcgt embed: 3 documents embedded, 0 lines rejected");
+        List<JsonNode> lines = read(out);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0).get("id").asText()).isEqualTo("a");
+        assertThat(lines.get(1).get("id").isInt()).isTrue();
+        for (JsonNode l : lines) {
+            assertThat(l.fieldNames()).toIterable().containsExactly("id", "embedding", "tokens", "tiers", "chunks",
+                    "macRatio");
+            assertThat(l.get("embedding")).hasSize(32);
+            double norm = 0;
+            for (JsonNode v : l.get("embedding")) norm += v.asDouble() * v.asDouble();
+            assertThat(Math.sqrt(norm)).isBetween(0.9999, 1.0001);
+            int sum = 0;
+            for (String t : new String[] {"0", "1", "2", "3"}) sum += l.get("tiers").get(t).asInt();
+            assertThat(sum).isEqualTo(l.get("chunks").asInt());
+            assertThat(l.get("macRatio").asDouble()).isPositive().isLessThanOrEqualTo(1.0);
+        }
+        assertThat(lines.get(0).get("tokens").asInt()).isEqualTo(10 + 1); // ten words and one full stop
+        assertThat(lines.get(1).get("chunks").asInt()).isEqualTo((lines.get(1).get("tokens").asInt() + 13) / 14);
+
+        Path again = dir.resolve("again.jsonl");
+        assertThat(embed(in, again).code()).isZero();
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(out));
+    }
+
+    @Test
+    void badLinesAreReportedWithTheirNumberAndTheRunGoesOn() throws Exception {
+        Path in = input(doc("a", words(12, 0)), "{not json", "{\"text\": \"alpha\"}", "{\"id\": \"x\"}",
+                "{\"id\": \"y\", \"text\": \"  \"}", "{\"id\": \"z\", \"text\": 5}", "[1, 2]",
+                "{\"id\": {\"a\": 1}, \"text\": \"alpha\"}", doc("b", words(12, 2)));
+        Path out = dir.resolve("out.jsonl");
+        Cli r = embed(in, out);
+        assertThat(r.code()).isEqualTo(1);
+        String[] err = r.errLines();
+        assertThat(err).hasSize(8);
+        String name = in.toString();
+        assertThat(err[0]).startsWith("mcgt: " + name + " line 2: not valid JSON");
+        assertThat(err[1]).isEqualTo("mcgt: " + name + " line 3: missing \"id\"");
+        assertThat(err[2]).isEqualTo("mcgt: " + name + " line 4: missing \"text\"");
+        assertThat(err[3]).isEqualTo("mcgt: " + name + " line 5: \"text\" is empty");
+        assertThat(err[4]).isEqualTo("mcgt: " + name + " line 6: \"text\" must be a string");
+        assertThat(err[5]).isEqualTo("mcgt: " + name + " line 7: a line must be a JSON object");
+        assertThat(err[6]).isEqualTo("mcgt: " + name + " line 8: \"id\" must be a string or a number");
+        assertThat(err[7]).startsWith("mcgt embed: 2 documents embedded, 7 lines rejected").contains("exit code 1");
+        assertThat(read(out)).extracting(j -> j.get("id").asText()).containsExactly("a", "b");
+    }
+
+    @Test
+    void gateOffRunsEveryChunkAtTierZero() throws Exception {
+        Path in = input(doc("a", words(60, 4)));
+        Path out = dir.resolve("out.jsonl");
+        Cli r = embed(in, out, "--gate", "off", "--max-tokens", "40", "--progress-seconds", "1e-9");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.errLines()[0]).startsWith("mcgt embed: 1 documents done, ").endsWith(" docs/s");
+        JsonNode l = read(out).get(0);
+        assertThat(l.get("tokens").asInt()).isEqualTo(40);
+        assertThat(l.get("tiers").get("0").asInt()).isEqualTo(l.get("chunks").asInt()).isEqualTo(3);
+        assertThat(l.get("macRatio").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aModelWithoutTokenizerAndBadOptionsAreRejected() throws Exception {
+        Path in = input(doc("a", "alpha"));
+        Path out = dir.resolve("out.jsonl");
+        Cli bare = Cli.run("embed", "--model", noTokenizer.toString(), "--input", in.toString(), "--output", out.toString());
+        assertThat(bare.code()).isEqualTo(1);
+        assertThat(bare.err()).contains("model has no tokenizer; import one with mcgt model import");
+        assertThat(bare.errLines()).hasSize(1);
+        assertThat(embed(in, out, "--gate", "maybe").code()).isEqualTo(2);
+        assertThat(embed(in, out, "--overlap", "14").err()).contains("--overlap");
+        assertThat(embed(in, out, "--max-tokens", "-1").code()).isEqualTo(2);
+        Cli missing = embed(dir.resolve("nope.jsonl"), out);
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("no such file");
+    }
+}

@@ -1,0 +1,382 @@
+package dev.mcgt.scoring;
+
+import dev.mcgt.McgtException;
+import dev.mcgt.coherence.CoherenceProbe;
+import dev.mcgt.coherence.CoherenceProbeConfig;
+import dev.mcgt.coherence.CoherenceReport;
+import dev.mcgt.coherence.SpikeDetector;
+import dev.mcgt.coherence.SpikeDetectorConfig;
+import dev.mcgt.coherence.TokenGraph;
+import dev.mcgt.config.GatePolicy;
+import dev.mcgt.config.TransformerConfig;
+import dev.mcgt.gate.GatePacket;
+import dev.mcgt.gate.SpikePacket;
+import dev.mcgt.model.ModelWeights;
+import dev.mcgt.runtime.GatedTransformer;
+import dev.mcgt.runtime.InferBuffers;
+import dev.mcgt.runtime.InferInput;
+import dev.mcgt.runtime.InferOutput;
+import dev.mcgt.runtime.InferState;
+import dev.mcgt.runtime.InferStats;
+import dev.mcgt.runtime.RuntimeOptions;
+import dev.mcgt.stream.StreamState;
+import dev.mcgt.text.Chunker;
+import dev.mcgt.text.WordPieceTokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Text → tokens → chunks → probe → spikes → gate → inference → document result: the one scoring path of
+ * {@code mcgt embed} and the Flink function. No Flink here.
+ *
+ * <p><b>One chunk</b> ({@link #scoreChunk}, the Flink per-element step): binds the stream to this scorer's model
+ * (a state of another model fingerprint loses its KV cache, see {@link StreamState#adoptModel}); builds the
+ * chunk's embedding-layer vectors once; the {@link CoherenceProbe} gives λ and the boundary figures, with λprev
+ * from the stream's λ history; the {@link SpikeDetector} gives the novelty packet; the gated transformer runs
+ * with the stream's {@link InferState}, the probe's boundary tokens, top boundary edge ids and (when the model's
+ * options enable sparse attention) partition ids; then the λ and spike histories, last tier and counters
+ * advance. Input is validated before anything changes, so a rejected chunk leaves the state as it was.
+ *
+ * <p><b>Gate off</b> ({@link ScorerConfig#gate()} false): the probe and detector still run (the histories and λ
+ * statistics stay meaningful), but every chunk runs on an ungated twin of the model — tier 0, all layers, full
+ * normal window, no skip (cache hits included), no routing, no early exit, no energy advisor, no sparse masks —
+ * with a packet carrying the probe's λ as both λ and λprev.
+ *
+ * <p><b>One document</b> ({@link #scoreDocument}): tokenize (models with a tokenizer), keep at most
+ * {@code maxTokens} content tokens, split with {@link Chunker} into chunks of {@code seqLenMax} tokens with the
+ * configured overlap (framed {@code [CLS] … [SEP]} when the tokenizer frames), score them in order on a fresh
+ * stream, and pool. The document vector is the mean over chunks, L2-normalised, where a chunk that ran or was a
+ * cache hit contributes its output; a cheap-scored chunk (skipped without a cached output: its own output is
+ * the mean of embedding-layer vectors, a different space) contributes the stream's last computed output — the
+ * gate skipped it as not novel, so the nearest computed context stands in for it — and contributes nothing when
+ * the stream has computed nothing yet. Only when no chunk contributes are the cheap outputs pooled instead.
+ * Ungated MACs are analytic ({@link UngatedCost}) or measured by a second, ungated run
+ * ({@link UngatedMacs#MEASURED}).
+ *
+ * <p>Not thread-safe: a scorer owns per-thread scratch (buffers, probe, detector); the model and its weights
+ * are shared. Use one scorer per thread (per Flink subtask). Deterministic: the same model, configs and input
+ * give identical results (wall time aside).
+ */
+public final class DocumentScorer {
+    /** The error of text scoring on a model without tokenizer. */
+    public static final String NO_TOKENIZER = "model has no tokenizer; import one with mcgt model import";
+
+    /** The ungated twin's policy: nothing but the probe's own λ reaches it, and no threshold can trip. */
+    private static final GatePolicy OPEN_POLICY = new GatePolicy(0, 32767, 0xFFFF, 32767, 0xFFFF, 32767, 0, true, false);
+
+    private final GatedTransformer model;
+    private final GatedTransformer ungated;
+    private final TransformerConfig config;
+    private final ModelWeights weights;
+    private final String fingerprint;
+    private final CoherenceProbeConfig probeConfig;
+    private final SpikeDetectorConfig spikeConfig;
+    private final ScorerConfig scorerConfig;
+    private final WordPieceTokenizer tokenizer;
+    private final Chunker chunker;
+    private final int ungatedKvContext;
+
+    private final InferBuffers buffers;
+    private final InferOutput out;
+    private final CoherenceProbe probe;
+    private final SpikeDetector detector;
+    private final float[] vectors;
+    private final int dim;
+    private final int[] edgeIds = new int[CoherenceReport.MAX_TOP_EDGE_IDS];
+
+    /**
+     * @param model        the gated model (its policy and runtime options apply when the gate is on)
+     * @param fingerprint  the model's identity (hex SHA-256 of its file, or {@code synthetic:<preset>:<seed>})
+     * @param probeConfig  the coherence probe's settings
+     * @param spikeConfig  the spike detector's settings
+     * @param scorerConfig chunking, gate on/off, ungated MACs
+     * @throws McgtException BAD_CONFIG when a setting does not fit the model (e.g. overlap too large, a tokenizer
+     *                       with ids beyond the model's vocabulary)
+     */
+    public DocumentScorer(GatedTransformer model, String fingerprint, CoherenceProbeConfig probeConfig,
+                          SpikeDetectorConfig spikeConfig, ScorerConfig scorerConfig) {
+        if (model == null || probeConfig == null || spikeConfig == null || scorerConfig == null) {
+            throw McgtException.badConfig("model, probe, spike and scorer configs are required");
+        }
+        this.model = model;
+        this.config = model.config();
+        this.weights = model.weights();
+        this.fingerprint = StreamState.checkFingerprint(fingerprint);
+        this.probeConfig = probeConfig;
+        this.spikeConfig = spikeConfig;
+        this.scorerConfig = scorerConfig;
+        this.ungated = new GatedTransformer(weights, OPEN_POLICY, ungatedOptions(model.options()), model.kernels());
+        String json = weights.tokenizerJson();
+        this.tokenizer = json == null ? null : WordPieceTokenizer.fromJson(json);
+        if (tokenizer != null && tokenizer.vocabSize() > config.vocabSize()) {
+            throw McgtException.badConfig("the tokenizer has " + tokenizer.vocabSize() + " ids but the model only "
+                    + config.vocabSize());
+        }
+        int overlap = scorerConfig.chunkOverlap();
+        this.chunker = tokenizer == null ? Chunker.plain(config.seqLenMax(), overlap)
+                : tokenizer.chunker(config.seqLenMax(), overlap);
+        this.ungatedKvContext = UngatedCost.kvContext(config);
+        this.buffers = model.newBuffers();
+        this.out = model.newOutput();
+        this.probe = new CoherenceProbe(probeConfig, config.seqLenMax());
+        this.dim = weights.tokenEmbedding().cols();
+        this.detector = new SpikeDetector(spikeConfig, config.seqLenMax(), dim);
+        this.vectors = new float[config.seqLenMax() * dim];
+    }
+
+    /** A scorer with the default probe, the spike threshold of the model's policy and default scoring. */
+    public static DocumentScorer withDefaults(GatedTransformer model, String fingerprint) {
+        return new DocumentScorer(model, fingerprint, CoherenceProbeConfig.defaults(),
+                SpikeDetectorConfig.fromPolicy(model.policy()), ScorerConfig.defaults());
+    }
+
+    private static RuntimeOptions ungatedOptions(RuntimeOptions o) {
+        return o.withModRouting(null).withEarlyExit(null).withRepresentationExitThreshold(0f)
+                .withSparseAttention(false).withSkipOnCacheHit(false).withEnergyAdvisor(null);
+    }
+
+    public GatedTransformer model() { return model; }
+
+    public String fingerprint() { return fingerprint; }
+
+    public ScorerConfig scorerConfig() { return scorerConfig; }
+
+    public SpikeDetectorConfig spikeConfig() { return spikeConfig; }
+
+    public CoherenceProbeConfig probeConfig() { return probeConfig; }
+
+    /** Whether the model carries a tokenizer (text scoring needs one). */
+    public boolean hasTokenizer() { return tokenizer != null; }
+
+    /** The model's tokenizer (parsed once per scorer). */
+    public WordPieceTokenizer tokenizer() {
+        if (tokenizer == null) throw McgtException.badInput(NO_TOKENIZER);
+        return tokenizer;
+    }
+
+    /** The chunker of {@link #scoreDocument} (framed like the tokenizer, plain without one). */
+    public Chunker chunker() { return chunker; }
+
+    /** A fresh stream for this scorer's model. */
+    public StreamState newState() {
+        return StreamState.create(config, fingerprint, StreamState.DEFAULT_LAMBDA_CAPACITY, spikeConfig.historyChunks());
+    }
+
+    // ------------------------------------------------------------------------------------------------ one chunk
+
+    /** Scores one chunk of the stream (token types all 0). */
+    public ChunkResult scoreChunk(StreamState state, int[] chunkTokenIds) {
+        return scoreChunk(state, chunkTokenIds, null);
+    }
+
+    /**
+     * Scores one chunk of the stream and advances the stream's state.
+     *
+     * @param typeIds token type per token, or null for all 0
+     * @throws McgtException BAD_INPUT for an empty or too long chunk, ids outside the vocabulary, bad type ids;
+     *                       the state is unchanged then
+     */
+    public ChunkResult scoreChunk(StreamState state, int[] chunkTokenIds, int[] typeIds) {
+        int n = checkChunk(state, chunkTokenIds, typeIds);
+        long t0 = System.nanoTime();
+        boolean upgraded = state.adoptModel(fingerprint, config);
+        TokenGraph.embeddingVectors(weights, chunkTokenIds, 0, n, false, vectors);
+        if (probeConfig.includePositions()) probe.analyze(weights, chunkTokenIds, 0, n);
+        else probe.analyze(vectors, n, dim);
+        long lambda = probe.lambda();
+        long lambdaPrev = state.lambdaPrev();
+        SpikePacket spikes = spikeConfig.enabled() ? detector.detect(state.spikeHistory(), chunkTokenIds, n, vectors) : null;
+        int cachedBefore = state.ungatedKvLength();
+        InferState inferState = state.inferState();
+        if (scorerConfig.gate()) {
+            GatePacket gate = probe.gatePacket(lambdaPrev);
+            InferInput in = new InferInput(chunkTokenIds, typeIds, gate, spikes, false, 0L, boundaryTokens(n),
+                    model.options().sparseAttention() ? partitions(n) : null, topEdgeIds());
+            model.infer(in, inferState, buffers, out);
+        } else {
+            InferInput in = InferInput.of(chunkTokenIds, GatePacket.of(lambda, lambda)).withTokenTypes(typeIds);
+            ungated.infer(in, inferState, buffers, out);
+        }
+        InferStats stats = out.stats();
+        long ungatedMacs = switch (scorerConfig.ungatedMacs()) {
+            case NONE -> 0L;
+            case ANALYTIC, MEASURED -> scorerConfig.gate() ? UngatedCost.chunkMacs(config, n, cachedBefore) : stats.macs();
+        };
+        int previousTier = state.lastTier();
+        long index = state.chunkCount();
+        state.advance(lambda, stats.tier(), n, ungatedKvContext);
+        if (spikes != null) detector.commit(state.spikeHistory());
+        long wall = (System.nanoTime() - t0) / 1000L;
+        return new ChunkResult(index, n, previousTier, stats.tier(), out.witness().decision(), out.witness().reason(),
+                lambda, lambdaPrev, (int) lambda - (int) lambdaPrev, spikes != null && spikes.isActive(),
+                spikes == null ? 0 : spikes.noveltyQ15(), spikes == null ? 0 : spikes.rateQ15(), stats.macs(),
+                ungatedMacs, stats.weightBytesRead() + stats.kvBytesRead() + stats.kvBytesWritten(),
+                stats.estimatedEnergyPicojoules(), wall, upgraded, out.output(), out.witness().copy(), stats.copy());
+    }
+
+    private int checkChunk(StreamState state, int[] ids, int[] types) {
+        if (state == null) throw McgtException.badInput("stream state is missing");
+        if (ids == null || ids.length == 0) throw McgtException.badInput("chunk has no tokens");
+        int n = ids.length;
+        if (n > config.seqLenMax()) {
+            throw McgtException.badInput("chunk has " + n + " tokens, the model takes at most " + config.seqLenMax());
+        }
+        int vocab = config.vocabSize();
+        for (int i = 0; i < n; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw McgtException.badInput("token id " + ids[i] + " at position " + i + " is outside the vocabulary [0, "
+                        + vocab + ")");
+            }
+        }
+        if (types != null) {
+            if (types.length != n) throw McgtException.badInput("token types must match the tokens in length");
+            for (int i = 0; i < n; i++) {
+                if (types[i] < 0 || types[i] >= config.typeVocabSize()) {
+                    throw McgtException.badInput("token type " + types[i] + " at position " + i + " is outside [0, "
+                            + config.typeVocabSize() + ")");
+                }
+            }
+        }
+        return n;
+    }
+
+    private int[] boundaryTokens(int n) {
+        int count = 0;
+        for (int i = 0; i < n; i++) if (probe.isBoundaryToken(i)) count++;
+        if (count == 0) return null;
+        int[] b = new int[count];
+        count = 0;
+        for (int i = 0; i < n; i++) if (probe.isBoundaryToken(i)) b[count++] = i;
+        return b;
+    }
+
+    private int[] partitions(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = probe.partitionOf(i);
+        return p;
+    }
+
+    private long[] topEdgeIds() {
+        int k = probe.copyTopBoundaryEdgeIds(edgeIds);
+        if (k == 0) return null;
+        long[] ids = new long[k];
+        for (int i = 0; i < k; i++) ids[i] = edgeIds[i];
+        return ids;
+    }
+
+    // ------------------------------------------------------------------------------------------------ documents
+
+    /**
+     * Scores a text document on a fresh stream.
+     *
+     * @throws McgtException BAD_INPUT when the model has no tokenizer ({@link #NO_TOKENIZER}) or the text has no
+     *                       tokens
+     */
+    public DocumentResult scoreDocument(String id, String text) {
+        long t0 = System.nanoTime();
+        if (tokenizer == null) throw McgtException.badInput(NO_TOKENIZER);
+        return scoreContent(id, tokenizer.tokenize(text), t0);
+    }
+
+    /**
+     * Scores a document given as content token ids (no special tokens; the chunker adds the tokenizer's frame
+     * when the model has a tokenizer) on a fresh stream.
+     */
+    public DocumentResult scoreDocument(String id, int[] contentTokenIds) {
+        if (contentTokenIds == null) throw McgtException.badInput("document token ids are missing");
+        return scoreContent(id, contentTokenIds, System.nanoTime());
+    }
+
+    private DocumentResult scoreContent(String id, int[] content, long t0) {
+        if (id == null) throw McgtException.badInput("document id is missing");
+        int limit = scorerConfig.maxTokens();
+        int keep = limit > 0 ? Math.min(limit, content.length) : content.length;
+        if (keep == 0) throw McgtException.badInput("document '" + id + "' has no tokens");
+        int[] kept = keep == content.length ? content : Arrays.copyOf(content, keep);
+        List<Chunker.Chunk> chunks = chunker.split(kept);
+        StreamState state = newState();
+        int outSize = config.outputSize();
+        double[] pooled = new double[outSize];
+        double[] cheap = new double[outSize];
+        int pooledCount = 0;
+        List<ChunkResult> results = new ArrayList<>(chunks.size());
+        for (Chunker.Chunk c : chunks) {
+            ChunkResult r = scoreChunk(state, c.ids());
+            results.add(r);
+            if (!r.cheapScore()) {
+                add(pooled, r.output());
+                pooledCount++;
+            } else if (state.inferState().hasCachedSignature()) {
+                add(pooled, state.inferState().cachedOutput());
+                pooledCount++;
+            } else {
+                add(cheap, r.output());
+            }
+        }
+        if (scorerConfig.ungatedMacs() == UngatedMacs.MEASURED && scorerConfig.gate()) {
+            results = measureUngated(chunks, results);
+        }
+        float[] embedding = pooledCount > 0 ? normalise(pooled) : normalise(cheap);
+        return summarise(id, embedding, keep, content.length - keep, results, (System.nanoTime() - t0) / 1000L);
+    }
+
+    /** Runs the chunks again on the ungated twin with a fresh state; returns the results with measured MACs. */
+    private List<ChunkResult> measureUngated(List<Chunker.Chunk> chunks, List<ChunkResult> gated) {
+        InferState fresh = ungated.newState();
+        List<ChunkResult> withMeasured = new ArrayList<>(gated.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            ChunkResult r = gated.get(i);
+            ungated.infer(InferInput.of(chunks.get(i).ids(), GatePacket.of(r.lambda(), r.lambda())), fresh, buffers, out);
+            withMeasured.add(r.withUngatedMacs(out.stats().macs()));
+        }
+        return withMeasured;
+    }
+
+    private DocumentResult summarise(String id, float[] embedding, int tokens, int dropped,
+                                            List<ChunkResult> results, long wallMicros) {
+        int[] tiers = new int[4];
+        int skipped = 0;
+        int hits = 0;
+        long lmin = Long.MAX_VALUE;
+        long lmax = Long.MIN_VALUE;
+        double lsum = 0.0;
+        long macs = 0;
+        long ungatedMacs = 0;
+        double energy = 0.0;
+        for (ChunkResult r : results) {
+            tiers[r.tier()]++;
+            if (r.skipped()) skipped++;
+            if (r.cacheHit()) hits++;
+            lmin = Math.min(lmin, r.lambda());
+            lmax = Math.max(lmax, r.lambda());
+            lsum += r.lambda();
+            macs += r.macs();
+            ungatedMacs += r.ungatedMacs();
+            energy += r.energyPj();
+        }
+        return new DocumentResult(id, embedding, tokens, dropped, tiers, skipped, hits, lmin, lsum / results.size(),
+                lmax, macs, ungatedMacs, ungatedMode(), energy, wallMicros, results);
+    }
+
+    /** How the ungated MACs of a document were found: with the gate off the document itself is the ungated run. */
+    private UngatedMacs ungatedMode() {
+        UngatedMacs m = scorerConfig.ungatedMacs();
+        return m == UngatedMacs.NONE || scorerConfig.gate() ? m : UngatedMacs.MEASURED;
+    }
+
+    private static void add(double[] sum, float[] v) {
+        for (int i = 0; i < sum.length; i++) sum[i] += v[i];
+    }
+
+    /** The direction of {@code sum} (the mean's direction), L2-normalised; zeros for a zero vector. */
+    private static float[] normalise(double[] sum) {
+        double norm = 0.0;
+        for (double x : sum) norm += x * x;
+        norm = Math.sqrt(norm);
+        float[] v = new float[sum.length];
+        if (norm == 0.0) return v;
+        for (int i = 0; i < v.length; i++) v[i] = (float) (sum[i] / norm);
+        return v;
+    }
+}
