@@ -3,8 +3,11 @@ package dev.mcgt.bench;
 import dev.mcgt.kernel.KernelProvider;
 import dev.mcgt.kernel.Kernels;
 import dev.mcgt.kernel.QuantizedMatrix;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,12 +19,15 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One quantized linear layer ({@link Kernels#gemm}) per call, one thread, M×K×N = activation rows × input
  * features × output features, weights prepared beforehand as at model load. The score is the average time per
- * call; {@code scripts/bench.sh} turns it into GMAC/s (M·K·N multiply-accumulates per call).
+ * call; {@code scripts/bench.sh} turns it into GMAC/s (M·K·N multiply-accumulates per call). The secondary
+ * counters {@code calls} and {@code cpuNanos} give the benchmark thread's CPU time per call as well, which on a
+ * shared machine excludes the time the thread waited for a core.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -73,8 +79,33 @@ public class GemmBenchmark {
     }
 
     @Benchmark
-    public float gemm() {
+    public float gemm(CpuTime cpu) {
         k.gemm(m, a, 0, aScales, 0, w, out, 0);
+        cpu.calls++;
         return out[0];
+    }
+
+    /** Thread CPU time over each measurement iteration, read outside the timed calls (JMH secondary counters). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CpuTime {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        /** Benchmark calls in the iteration. */
+        public long calls;
+        /** CPU time of the benchmark thread over the iteration, in nanoseconds. */
+        public long cpuNanos;
+        private long start;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            calls = 0;
+            cpuNanos = 0;
+            start = THREADS.getCurrentThreadCpuTime();
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            cpuNanos = THREADS.getCurrentThreadCpuTime() - start;
+        }
     }
 }

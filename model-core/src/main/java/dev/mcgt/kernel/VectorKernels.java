@@ -44,11 +44,6 @@ final class VectorKernels implements Kernels {
     static final int KB = 1024;
     /** K cache block: a KC × 16 panel slice (16 KiB) stays in L1, an m × KC activation slice in L2. */
     static final int KC = 256;
-    /**
-     * Padding of each widened activation row (one cache line): with K a multiple of 1024 the rows of a register
-     * tile would otherwise sit 4 KiB apart, in the same L1 set and the same L2 page colour.
-     */
-    static final int ROW_PAD = 16;
     /** Key of this kernel's prepared weights in {@link QuantizedMatrix}. */
     private static final Object KEY = VectorKernels.class;
     /** 1.5·2³¹: adding it to |v| ≤ 2²⁴ rounds v to a multiple of 256, readable from the low bits. */
@@ -163,6 +158,19 @@ final class VectorKernels implements Kernels {
         for (; i < len; i++) dst[d0 + i] = src[so + i];
     }
 
+    /**
+     * Widens row i (k int8 values) of an m-row activation matrix into the K-block-major layout of {@link #sums}:
+     * for each cache block [k0, k1) of {@value #KC} columns, the m rows of that block lie contiguously, row i at
+     * {@code m·k0 + i·(k1 − k0)}. A block's working set is then m·KC·4 contiguous bytes (a handful of pages)
+     * instead of one page per row, which keeps L2 and TLB use independent of where the scratch array lands.
+     */
+    private static void toBlocks(byte[] src, int so, float[] dst, int m, int i, int k) {
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int kw = Math.min(k, k0 + KC) - k0;
+            toFloats(src, so + k0, dst, m * k0 + i * kw, kw);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ GEMM
 
     @Override
@@ -174,12 +182,12 @@ final class VectorKernels implements Kernels {
         int k = w.cols();
         int n = w.rows();
         Scratch s = SCRATCH.get();
-        int lda = k + ROW_PAD;
-        float[] af = s.a(m * lda);
-        for (int i = 0; i < m; i++) toFloats(a, aOff + i * k, af, i * lda, k);
+        float[] af = s.a(Math.multiplyExact(m, k));
+        for (int i = 0; i < m; i++) toBlocks(a, aOff + i * k, af, m, i, k);
         int panels = pw.panelCount();
-        float[] c = s.c(panels * m * PANEL);
-        sums(m, af, lda, k, pw.panels(), panels, c, s.acc(panels * m * PANEL));
+        int len = Math.multiplyExact(panels * PANEL, m);
+        float[] c = s.c(len);
+        sums(m, af, k, pw.panels(), panels, c, s.acc(len));
         for (int p = 0; p < panels; p++) {
             int j0 = p * PANEL;
             int valid = Math.min(PANEL, n - j0);
@@ -191,13 +199,14 @@ final class VectorKernels implements Kernels {
 
     /**
      * The integer sums of all m rows against all weight panels: c[(p·m + i)·16 + j] = Σ_k a[i][k] · W[k][p·16 + j]
-     * as f32 (exact up to 2²⁴, rounded like {@code (float) int} beyond). K is walked in exactness blocks of
-     * {@value #KB}, each in cache blocks of {@value #KC} rows; the cache block is the outer loop, so the m × KC
-     * slice of activations (L2) is reused by every panel and each KC × 16 panel slice (L1) by every row tile.
+     * as f32 (exact up to 2²⁴, rounded like {@code (float) int} beyond), af in the layout of {@link #toBlocks}.
+     * K is walked in exactness blocks of {@value #KB}, each in cache blocks of {@value #KC}; the cache block is the
+     * outer loop, so the m × KC slice of activations (contiguous, L2) is reused by every panel and each KC × 16
+     * panel slice (L1) by every row tile.
      * f32 partial tiles live in c between cache blocks; exactness blocks are summed in i32 in acc when K exceeds
      * one block.
      */
-    private static void sums(int m, float[] af, int lda, int k, float[] wp, int panels, float[] c, int[] acc) {
+    private static void sums(int m, float[] af, int k, float[] wp, int panels, float[] c, int[] acc) {
         int len = panels * m * PANEL;
         // row tiles: as many 6-row tiles as possible, the rest in 4-row tiles (one 6 becomes 4 + 4 when that
         // avoids 2 or 3 single rows), then single rows
@@ -213,17 +222,20 @@ final class VectorKernels implements Kernels {
             java.util.Arrays.fill(c, 0, len, 0f);
             for (int k0 = e0; k0 < e1; k0 += KC) {
                 int k1 = Math.min(e1, k0 + KC);
+                int kw = k1 - k0;
+                // row i of this block starts at m·k0 + i·kw; the kernels index it with kk in [k0, k1)
+                int aBase = m * k0 - k0;
                 for (int p = 0; p < panels; p++) {
                     int wBase = p * PANEL * k;
                     int cBase = p * m * PANEL;
                     int i = 0;
                     for (int t = 0; t < n6; t++, i += 6) {
-                        block6(af, i * lda, lda, wp, wBase, k0, k1, c, cBase + i * PANEL);
+                        block6(af, aBase + i * kw, kw, wp, wBase, k0, k1, c, cBase + i * PANEL);
                     }
                     for (int t = 0; t < n4; t++, i += 4) {
-                        block4(af, i * lda, lda, wp, wBase, k0, k1, c, cBase + i * PANEL);
+                        block4(af, aBase + i * kw, kw, wp, wBase, k0, k1, c, cBase + i * PANEL);
                     }
-                    for (; i < m; i++) block1(af, i * lda, wp, wBase, k0, k1, c, cBase + i * PANEL);
+                    for (; i < m; i++) block1(af, aBase + i * kw, wp, wBase, k0, k1, c, cBase + i * PANEL);
                 }
             }
             if (k > KB) addExact(c, acc, len, e0 == 0);
@@ -411,14 +423,13 @@ final class VectorKernels implements Kernels {
         }
         Scratch s = SCRATCH.get();
         int panels = (n + PANEL - 1) / PANEL;
-        int ldf = kLen + ROW_PAD;
-        float[] af = s.a(m * ldf);
-        for (int i = 0; i < m; i++) toFloats(a, aOff + i * lda, af, i * ldf, kLen);
-        float[] bp = packPanels(b, bOff, kLen, n, ldb, s.b(panels * PANEL * kLen));
-        int len = panels * m * PANEL;
+        float[] af = s.a(Math.multiplyExact(m, kLen));
+        for (int i = 0; i < m; i++) toBlocks(a, aOff + i * lda, af, m, i, kLen);
+        float[] bp = packPanels(b, bOff, kLen, n, ldb, s.b(Math.multiplyExact(panels * PANEL, kLen)));
+        int len = Math.multiplyExact(panels * PANEL, m);
         float[] c = s.c(len);
         int[] acc = s.acc(len);
-        sums(m, af, ldf, kLen, bp, panels, c, acc);
+        sums(m, af, kLen, bp, panels, c, acc);
         if (kLen <= KB) addExact(c, acc, len, true); // otherwise sums() left the i32 sums in acc
         for (int p = 0; p < panels; p++) {
             int j0 = p * PANEL;

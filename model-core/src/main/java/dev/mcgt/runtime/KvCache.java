@@ -27,6 +27,8 @@ public final class KvCache {
     /** Current format version. */
     public static final int VERSION = 1;
     private static final int HEADER_BYTES = 24;
+    /** Largest K+V capacity a snapshot may ask for (256 MiB); far above any supported model. */
+    private static final long MAX_SNAPSHOT_CAPACITY_BYTES = 256L << 20;
 
     private final int layers;
     private final int context;
@@ -199,6 +201,11 @@ public final class KvCache {
             if (layers <= 0 || layers > 4096 || context < 0 || context > 1 << 20 || hidden <= 0 || hidden > 1 << 16
                     || heads <= 0 || hidden % heads != 0) {
                 throw McgtException.badInput("KV cache snapshot has an invalid shape");
+            }
+            // The shape is untrusted: refuse capacities no real model has before allocating them.
+            if (2L * layers * context * (hidden + 4L * heads) > MAX_SNAPSHOT_CAPACITY_BYTES) {
+                throw McgtException.badInput("KV cache snapshot shape is too large (" + layers + " layers x "
+                        + context + " positions x " + hidden + ")");
             }
             KvCache c = new KvCache(layers, context, hidden, heads);
             for (int l = 0; l < layers; l++) {

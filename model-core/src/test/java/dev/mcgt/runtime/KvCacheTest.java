@@ -165,6 +165,10 @@ class KvCacheTest {
         byte[] kv = new KvCache(1, 2, 4, 2).toBytes();
         kv[7] = 9;
         assertThatThrownBy(() -> KvCache.fromBytes(kv)).hasMessageContaining("version 9");
+        // A forged header asking for a huge capacity is refused before anything is allocated.
+        byte[] huge = new KvCache(1, 2, 4, 2).toBytes();
+        java.nio.ByteBuffer.wrap(huge).putInt(8, 4000).putInt(12, 1 << 20).putInt(16, 1 << 12).putInt(20, 8);
+        assertThatThrownBy(() -> KvCache.fromBytes(huge)).hasMessageContaining("too large");
     }
 
     @Test
