@@ -1,22 +1,17 @@
 package dev.mcgt.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import dev.mcgt.testing.SpamCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,16 +28,15 @@ class WordPieceEmailParityTest {
     private static final int MAX_CHARS = 12_000;
     /** Texts are cut to this many chars for the truncated comparison: far more than 128 tokens need. */
     private static final int MAX_CHARS_TRUNCATED = 3_000;
-    private static final int EXPECTED_EMAILS = 6046;
 
     @TempDir
     Path dir;
 
     @Test
     void realEmailsMatchTheReference() throws IOException {
-        Path corpus = corpusDir();
-        List<Path> files = ensureCorpus(corpus);
-        assertThat(files).as("e-mails in " + corpus).hasSize(EXPECTED_EMAILS);
+        Path corpus = SpamCorpus.dir();
+        List<Path> files = SpamCorpus.emails();
+        assertThat(files).as("e-mails in " + corpus).hasSize(SpamCorpus.EXPECTED_EMAILS);
 
         ObjectMapper om = new ObjectMapper();
         List<String> ids = new ArrayList<>();
@@ -100,67 +94,5 @@ class WordPieceEmailParityTest {
         }
         int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
         return s.substring(0, end);
-    }
-
-    private static Path corpusDir() {
-        String override = System.getProperty("mcgt.corpus");
-        if (override != null && !override.isBlank()) {
-            return Path.of(override).toAbsolutePath();
-        }
-        return repoRoot().resolve("data").resolve("spam-assassin");
-    }
-
-    private static Path repoRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("scripts").resolve("fetch-corpus.sh"))) {
-                return p;
-            }
-        }
-        return fail("cannot find the repository root (a folder with scripts/fetch-corpus.sh) above "
-                + Path.of("").toAbsolutePath());
-    }
-
-    /** The corpus's e-mail files, sorted; runs the fetch script first when the corpus is not complete. */
-    private static List<Path> ensureCorpus(Path corpus) throws IOException {
-        if (!Files.isRegularFile(corpus.resolve(".complete")) || listEmails(corpus).size() != EXPECTED_EMAILS) {
-            Path script = repoRoot().resolve("scripts").resolve("fetch-corpus.sh");
-            ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), corpus.toString())
-                    .redirectErrorStream(true);
-            String output;
-            int exit;
-            try {
-                Process p = pb.start();
-                try (InputStream in = p.getInputStream()) {
-                    output = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-                }
-                if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
-                    exit = -1;
-                } else {
-                    exit = p.exitValue();
-                }
-            } catch (IOException | InterruptedException e) {
-                output = e.toString();
-                exit = -1;
-            }
-            System.out.println(output);
-            if (exit != 0) {
-                fail("SpamAssassin corpus missing at " + corpus + " and " + script + " failed (exit " + exit + "): "
-                        + output.replace('\n', ' ') + " -- run the script by hand (needs npm) or pass "
-                        + "-Dmcgt.corpus=DIR");
-            }
-        }
-        return listEmails(corpus);
-    }
-
-    private static List<Path> listEmails(Path corpus) throws IOException {
-        if (!Files.isDirectory(corpus)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(corpus, 2)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)
-                            && !p.getParent().equals(corpus))
-                    .sorted().collect(Collectors.toList());
-        }
     }
 }

@@ -16,15 +16,13 @@ import dev.mcgt.runtime.InferOutput;
 import dev.mcgt.runtime.RuntimeOptions;
 import dev.mcgt.text.WordPieceTokenizer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.stream.Stream;
+import dev.mcgt.testing.SpamCorpus;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,9 +32,8 @@ import org.junit.jupiter.api.Test;
  * minimum ≥ 0.98 over at least 200 real texts of up to 128 tokens. ONNX Runtime's own INT8 model (the {@code -q}
  * artifact) is measured against fp32 in the same run and printed next to ours.
  *
- * <p>Texts: the bodies (headers dropped) of e-mails of the SpamAssassin corpus in {@code data/spam-assassin}
- * (or the folder in the system property {@code mcgt.corpus}) when it is present, otherwise deterministic
- * generated sentences of varied length. Tokens: our WordPiece tokenizer from the embedded tokenizer.json,
+ * <p>Texts: the bodies (headers dropped) of e-mails of the SpamAssassin corpus ({@link SpamCorpus}, fetched
+ * when missing). Tokens: our WordPiece tokenizer from the embedded tokenizer.json,
  * truncated to 128.
  */
 class OnnxRuntimeParityTest {
@@ -165,27 +162,18 @@ class OnnxRuntimeParityTest {
     /** Texts and where they came from. */
     record Texts(List<String> texts, String source) { }
 
-    /** E-mail bodies of the corpus when present (spread over all groups), else generated sentences. */
+    /** E-mail bodies of the corpus (spread over all groups); the corpus is fetched when missing. */
     static Texts texts() throws IOException {
-        String prop = System.getProperty("mcgt.corpus");
-        Path corpus = prop != null ? Path.of(prop) : Path.of("..", "data", "spam-assassin");
-        if (Files.isDirectory(corpus)) {
-            List<Path> files;
-            try (Stream<Path> s = Files.walk(corpus, 2)) {
-                files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-            }
-            if (files.size() >= TEXTS) {
-                ObjectMapper om = new ObjectMapper();
-                List<String> out = new ArrayList<>();
-                int step = Math.max(1, files.size() / (TEXTS + TEXTS / 4));
-                for (int i = 0; i < files.size() && out.size() < TEXTS; i += step) {
-                    String body = body(om.readTree(files.get(i).toFile()).path("text").asText(""));
-                    if (body.length() >= 20) out.add(body);
-                }
-                if (out.size() >= 200) return new Texts(out, "SpamAssassin e-mail bodies");
-            }
+        List<Path> files = SpamCorpus.emails();
+        ObjectMapper om = new ObjectMapper();
+        List<String> out = new ArrayList<>();
+        int step = Math.max(1, files.size() / (TEXTS + TEXTS / 4));
+        for (int i = 0; i < files.size() && out.size() < TEXTS; i += step) {
+            String body = body(om.readTree(files.get(i).toFile()).path("text").asText(""));
+            if (body.length() >= 20) out.add(body);
         }
-        return new Texts(generated(TEXTS), "generated sentences (no corpus in " + corpus + ")");
+        assertThat(out).as("e-mail bodies in " + SpamCorpus.dir()).hasSizeGreaterThanOrEqualTo(TEXTS);
+        return new Texts(out, "SpamAssassin e-mail bodies");
     }
 
     /** The body of a raw e-mail (after the first blank line), cut to 3000 chars (far more than 128 tokens). */
@@ -194,36 +182,5 @@ class OnnxRuntimeParityTest {
         int cut = m.indexOf("\n\n");
         String b = (cut >= 0 ? m.substring(cut + 2) : m).strip();
         return b.length() > 3000 ? b.substring(0, 3000) : b;
-    }
-
-    /** Deterministic English-like sentences of 3 to ~110 words. */
-    static List<String> generated(int count) {
-        String[] subjects = {"The committee", "A small dog", "Our new server", "The report", "My neighbour",
-            "The stock market", "This recipe", "A volunteer", "The old bridge", "Every student", "The algorithm",
-            "Her grandmother", "The weather service", "A stranger", "The orchestra"};
-        String[] verbs = {"announced", "ignored", "repaired", "explained", "predicted", "delivered", "questioned",
-            "celebrated", "measured", "rejected", "painted", "compiled", "translated", "discovered", "cancelled"};
-        String[] objects = {"the quarterly results", "a surprising theory", "the broken window", "three red apples",
-            "an urgent message", "the missing invoice", "a quiet afternoon", "the final exam", "our travel plans",
-            "the network outage", "a forgotten song", "the river crossing", "a new policy", "the museum tickets"};
-        String[] tails = {"before lunch", "despite the rain", "with great care", "for the second time",
-            "after a long debate", "without telling anyone", "in less than an hour", "on Tuesday morning",
-            "because nobody else would", "while the city slept", "at 3.45 pm", "for $1,200", "in Zürich",
-            "during the café's opening", "yesterday!", "— or so they said.", "(see attachment)"};
-        SplittableRandom r = new SplittableRandom(20240917L);
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int sentences = 1 + r.nextInt(i % 3 == 0 ? 8 : 3);
-            StringBuilder b = new StringBuilder();
-            for (int s = 0; s < sentences; s++) {
-                if (s > 0) b.append(' ');
-                b.append(subjects[r.nextInt(subjects.length)]).append(' ').append(verbs[r.nextInt(verbs.length)])
-                        .append(' ').append(objects[r.nextInt(objects.length)]);
-                if (r.nextBoolean()) b.append(' ').append(tails[r.nextInt(tails.length)]);
-                b.append('.');
-            }
-            out.add(b.toString());
-        }
-        return out;
     }
 }
