@@ -1,0 +1,141 @@
+package dev.mcgt.flink.state;
+
+import dev.mcgt.McgtException;
+import dev.mcgt.stream.StreamState;
+import java.io.IOException;
+import java.util.zip.CRC32C;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Flink's serializer of a document stream's {@link StreamState}: the compact, versioned bytes of
+ * {@link dev.mcgt.stream.StreamStateCodec} (INT8 KV cache, histories, fingerprint), framed by a format version.
+ * No Kryo, no Java serialization; the same bytes on the heap backend's snapshots and in RocksDB.
+ *
+ * <pre>
+ * format 1: int length, codec bytes
+ * format 2: int length, codec bytes, int CRC-32C of the codec bytes (the current format)
+ * </pre>
+ *
+ * The format is the version of this serializer's {@link StreamStateSerializerSnapshot}: state written in an
+ * older format is read with the older framing and rewritten in the current one (Flink's state migration).
+ * Every format reads every codec version the core supports; a corrupt or truncated value is an
+ * {@link IOException} naming the problem.
+ */
+public final class StreamStateSerializer extends TypeSerializer<StreamState> {
+    private static final long serialVersionUID = 1L;
+
+    /** Length-prefixed codec bytes. */
+    public static final int FORMAT_V1 = 1;
+    /** Length-prefixed codec bytes followed by their CRC-32C. */
+    public static final int FORMAT_V2 = 2;
+    /** The format this build writes. */
+    public static final int CURRENT_FORMAT = FORMAT_V2;
+    /** The serializer of the current format. */
+    public static final StreamStateSerializer INSTANCE = new StreamStateSerializer(CURRENT_FORMAT);
+
+    /** Largest encoded state accepted when reading (guards against allocating on a corrupt length). */
+    static final int MAX_STATE_BYTES = 1 << 30;
+
+    private final int format;
+
+    private StreamStateSerializer(int format) {
+        this.format = format;
+    }
+
+    /**
+     * The serializer of a format ({@link #FORMAT_V1} or {@link #FORMAT_V2}): reads and writes that framing.
+     * Writing an older format keeps savepoints readable by an older build.
+     */
+    public static StreamStateSerializer ofFormat(int format) {
+        if (format == CURRENT_FORMAT) return INSTANCE;
+        if (format == FORMAT_V1) return new StreamStateSerializer(FORMAT_V1);
+        throw McgtException.badConfig("unknown stream state format " + format + " (this build knows 1.." + CURRENT_FORMAT + ")");
+    }
+
+    /** The format this serializer reads and writes. */
+    public int format() { return format; }
+
+    @Override public boolean isImmutableType() { return false; }
+
+    @Override public TypeSerializer<StreamState> duplicate() { return this; }
+
+    /** A stream state needs a model config to exist; there is no empty instance. */
+    @Override public StreamState createInstance() { return null; }
+
+    @Override public StreamState copy(StreamState from) { return from == null ? null : from.copy(); }
+
+    @Override public StreamState copy(StreamState from, StreamState reuse) { return copy(from); }
+
+    @Override public int getLength() { return -1; }
+
+    @Override
+    public void serialize(StreamState record, DataOutputView target) throws IOException {
+        byte[] bytes = record.toBytes();
+        target.writeInt(bytes.length);
+        target.write(bytes);
+        if (format >= FORMAT_V2) target.writeInt(crc(bytes));
+    }
+
+    @Override
+    public StreamState deserialize(DataInputView source) throws IOException {
+        int length = source.readInt();
+        if (length <= 0 || length > MAX_STATE_BYTES) throw new IOException("stream state has an invalid length " + length);
+        byte[] bytes = new byte[length];
+        source.readFully(bytes);
+        if (format >= FORMAT_V2) {
+            int stored = source.readInt();
+            if (stored != crc(bytes)) throw new IOException("stream state checksum mismatch (the stored bytes are corrupt)");
+        }
+        try {
+            return StreamState.fromBytes(bytes);
+        } catch (McgtException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public StreamState deserialize(StreamState reuse, DataInputView source) throws IOException {
+        return deserialize(source);
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        int length = source.readInt();
+        if (length <= 0 || length > MAX_STATE_BYTES) throw new IOException("stream state has an invalid length " + length);
+        byte[] bytes = new byte[length];
+        source.readFully(bytes);
+        target.writeInt(length);
+        target.write(bytes);   // not write(source, n): some targets do not grow for it
+        if (format >= FORMAT_V2) target.writeInt(source.readInt());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StreamStateSerializer s && s.format == format;
+    }
+
+    @Override
+    public int hashCode() { return StreamStateSerializer.class.hashCode() * 31 + format; }
+
+    @Override
+    public TypeSerializerSnapshot<StreamState> snapshotConfiguration() {
+        return new StreamStateSerializerSnapshot(format);
+    }
+
+    @Override
+    public String toString() { return "StreamStateSerializer[format " + format + "]"; }
+
+    private static int crc(byte[] bytes) {
+        CRC32C c = new CRC32C();
+        c.update(bytes, 0, bytes.length);
+        return (int) c.getValue();
+    }
+
+    /** Keeps the one instance per format after Java deserialization of a job graph. */
+    private Object readResolve() {
+        return format == CURRENT_FORMAT ? INSTANCE : this;
+    }
+}
