@@ -421,6 +421,10 @@ final class VectorKernels implements Kernels {
             for (int i = 0; i < m; i++) java.util.Arrays.fill(out, oOff + i * ldo, oOff + i * ldo + n, 0);
             return;
         }
+        if (m == 1 && kLen <= KB) {
+            dotsOneRow(a, aOff, kLen, b, bOff, ldb, n, out, oOff);
+            return;
+        }
         Scratch s = SCRATCH.get();
         int panels = (n + PANEL - 1) / PANEL;
         float[] af = s.a(Math.multiplyExact(m, kLen));
@@ -437,6 +441,28 @@ final class VectorKernels implements Kernels {
             for (int i = 0; i < m; i++) {
                 System.arraycopy(acc, (p * m + i) * PANEL, out, oOff + i * ldo + j0, valid);
             }
+        }
+    }
+
+    /**
+     * One activation row against n weight rows without packing (attention asks for one query at a time): f32 FMA
+     * of int8 values, exact because every partial and the lane total stay at or below 2²⁴ for kLen ≤ {@value #KB}
+     * (|a·b| ≤ 2¹⁴), so the result equals the integer dot product bit for bit.
+     */
+    private static void dotsOneRow(byte[] a, int aOff, int kLen, byte[] b, int bOff, int ldb, int n, int[] out,
+                                   int oOff) {
+        int kv = kLen - kLen % L;
+        for (int j = 0; j < n; j++) {
+            int row = bOff + j * ldb;
+            FloatVector acc = FloatVector.zero(F);
+            for (int k = 0; k < kv; k += L) {
+                FloatVector av = (FloatVector) ByteVector.fromArray(B, a, aOff + k).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector bv = (FloatVector) ByteVector.fromArray(B, b, row + k).convertShape(VectorOperators.B2F, F, 0);
+                acc = av.fma(bv, acc);
+            }
+            int sum = (int) acc.reduceLanes(VectorOperators.ADD);
+            for (int k = kv; k < kLen; k++) sum += a[aOff + k] * b[row + k];
+            out[oOff + j] = sum;
         }
     }
 

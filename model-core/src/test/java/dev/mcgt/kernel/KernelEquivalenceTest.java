@@ -126,6 +126,28 @@ class KernelEquivalenceTest {
     }
 
     @Test
+    void gemmI32SingleRowIsIdenticalUpToTheExactnessLimit() {
+        for (int k : new int[] {0, 1, 7, 8, 9, 32, 33, 64, 127, 1023, 1024, 1025, 1500}) {
+            int n = 1 + rnd.nextInt(40);
+            int ldb = k + rnd.nextInt(3);
+            byte[] a = bytes(5 + k);
+            byte[] b = bytes(2 + n * ldb);
+            int[] o1 = new int[n + 1];
+            int[] o2 = new int[n + 1];
+            vector.gemmI32(1, n, k, a, 5, k, b, 2, ldb, o1, 1, n);
+            scalar.gemmI32(1, n, k, a, 5, k, b, 2, ldb, o2, 1, n);
+            assertThat(o1).as("gemmI32 1x%dx%d", n, k).isEqualTo(o2);
+            // The largest sums: every product is (-128)·(-128) = 2^14.
+            java.util.Arrays.fill(a, (byte) -128);
+            java.util.Arrays.fill(b, (byte) -128);
+            vector.gemmI32(1, n, k, a, 5, k, b, 2, ldb, o1, 1, n);
+            scalar.gemmI32(1, n, k, a, 5, k, b, 2, ldb, o2, 1, n);
+            assertThat(o1).as("gemmI32 1x%dx%d at -128", n, k).isEqualTo(o2);
+            assertThat(o1[1]).isEqualTo(k * 16384);
+        }
+    }
+
+    @Test
     void quantizeRowsIsIdentical() {
         for (int cols : LENGTHS) {
             int rows = 3;
