@@ -58,12 +58,7 @@ public class GemmBenchmark {
         m = Integer.parseInt(dims[0]);
         int kLen = Integer.parseInt(dims[1]);
         int n = Integer.parseInt(dims[2]);
-        k = switch (kernel) {
-            case "scalar" -> KernelProvider.scalar();
-            case "vector" -> KernelProvider.vector()
-                    .orElseThrow(() -> new IllegalStateException("vector kernel unavailable"));
-            default -> throw new IllegalArgumentException("kernel must be scalar or vector: " + kernel);
-        };
+        k = KernelProvider.choose(kernel);
         SplittableRandom rnd = new SplittableRandom(42);
         a = new byte[m * kLen];
         for (int i = 0; i < a.length; i++) a[i] = (byte) (rnd.nextInt(255) - 127);

@@ -61,11 +61,7 @@ public class TierLatencyBenchmark {
     public void setUp() {
         TransformerConfig cfg = TransformerConfig.preset(preset);
         ModelWeights weights = SyntheticWeights.generate(cfg, 7);
-        Kernels k = switch (kernel) {
-            case "scalar" -> KernelProvider.scalar();
-            case "vector" -> KernelProvider.vector().orElseThrow();
-            default -> KernelProvider.get();
-        };
+        Kernels k = KernelProvider.choose(kernel);
         model = new GatedTransformer(weights, GatePolicy.defaults(), RuntimeOptions.defaults(), k);
         state = model.newState();
         buffers = model.newBuffers();

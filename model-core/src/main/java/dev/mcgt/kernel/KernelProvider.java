@@ -62,7 +62,11 @@ public final class KernelProvider {
         }
     }
 
-    static Kernels choose(String mode) {
+    /**
+     * The kernel for a mode, {@code auto}, {@code scalar} or {@code vector} (the values of {@code mcgt.kernel}):
+     * vector only after its self-test passes; {@code vector} fails clearly when it cannot run.
+     */
+    public static Kernels choose(String mode) {
         String m = mode.trim().toLowerCase(java.util.Locale.ROOT);
         switch (m) {
             case "scalar" -> {

@@ -48,7 +48,9 @@ class SpikeSchedulerTest {
         assertThat(set).isEqualTo(3);
         assertThat(SpikeScheduler.weightedPositions(p).get(0).index()).isEqualTo(10);
         assertThat(SpikeScheduler.weightedPositions(p).get(0).weight()).isEqualTo(0.5f);
-        assertThat(SpikeScheduler.buildSparseMask(p.equals(p) ? SpikePacket.of(1, 1, 1) : p, 8)).containsOnly(false);
+        // Without SPARSE_MASK the top-k positions are ignored.
+        SpikePacket noMask = new SpikePacket(1, 1, 1, new int[] {5}, new int[] {8192}, 0);
+        assertThat(SpikeScheduler.buildSparseMask(noMask, 8)).containsOnly(false);
     }
 
     @Test
