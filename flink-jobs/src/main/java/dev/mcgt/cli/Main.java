@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "mcgt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Mincut-gated INT8 transformer: gate decisions, models, inference and benchmarks.",
         subcommands = {GateCommand.class, ModelCommand.class, InferCommand.class, EmbedCommand.class,
-                BenchCommand.class, DemoCommand.class})
+                ScoreCommand.class, BenchCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code of a usage error. */
     public static final int EXIT_USAGE = 2;
@@ -30,7 +30,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command (gate, model, infer, embed, bench, demo)");
+                "missing command (gate, model, infer, embed, score, bench, demo)");
     }
 
     /** Runs {@code mcgt} with these arguments and exits with its code. */

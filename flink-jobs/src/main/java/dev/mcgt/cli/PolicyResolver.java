@@ -1,5 +1,6 @@
 package dev.mcgt.cli;
 
+import dev.mcgt.McgtException;
 import dev.mcgt.config.GatePolicy;
 import dev.mcgt.config.PolicyJson;
 import java.nio.file.Files;
@@ -15,6 +16,23 @@ final class PolicyResolver {
      * else is a usage error. A file that cannot be read or parsed is a failure (BAD_CONFIG naming the file).
      */
     static GatePolicy resolve(CommandSpec spec, String value) {
+        GatePolicy p = resolveOrNull(value);
+        if (p == null) throw Usage.error(spec, unknown(value));
+        return p;
+    }
+
+    /** As {@link #resolve(CommandSpec, String)} outside a command: an unknown name is a BAD_CONFIG failure. */
+    static GatePolicy resolve(String value) {
+        GatePolicy p = resolveOrNull(value);
+        if (p == null) throw McgtException.badConfig(unknown(value));
+        return p;
+    }
+
+    private static String unknown(String value) {
+        return "unknown policy '" + value + "' (expected default, conservative, permissive or a .json file)";
+    }
+
+    private static GatePolicy resolveOrNull(String value) {
         switch (value) {
             case "default", "defaults", "conservative", "permissive":
                 return GatePolicy.preset(value);
@@ -23,7 +41,6 @@ final class PolicyResolver {
         }
         Path p = Path.of(value);
         if (value.endsWith(".json") || Files.isRegularFile(p)) return PolicyJson.load(p);
-        throw Usage.error(spec,
-                "unknown policy '" + value + "' (expected default, conservative, permissive or a .json file)");
+        return null;
     }
 }

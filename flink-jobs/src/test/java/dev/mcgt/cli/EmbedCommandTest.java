@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcgt.config.Activation;
-import dev.mcgt.config.AttentionKind;
-import dev.mcgt.config.NormPlacement;
-import dev.mcgt.config.TransformerConfig;
 import dev.mcgt.model.ModelFile;
-import dev.mcgt.model.ModelWeights;
-import dev.mcgt.model.SyntheticWeights;
+import dev.mcgt.testing.TinyEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EmbedCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] WORDS = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
-        "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango"};
+    private static final String[] WORDS = TinyEncoder.WORDS;
 
     @TempDir static Path shared;
     static Path encoder;
@@ -34,43 +28,13 @@ class EmbedCommandTest {
     /** A tiny BERT-style encoder (S 16, D 32) with a WordPiece tokenizer of the twenty words above. */
     @BeforeAll
     static void writeModels() {
-        TransformerConfig c = TransformerConfig.builder().seqLenMax(16).hidden(32).heads(2).layers(2).windowNormal(16)
-                .windowDegraded(8).windowSafe(4).ffnMult(2).logits(0).layersDegraded(1).seqLenDegraded(8)
-                .seqLenSafe(4).vocabSize(4 + WORDS.length).maxPositions(16).typeVocabSize(2)
-                .normPlacement(NormPlacement.POST).activation(Activation.GELU_ERF)
-                .attention(AttentionKind.BIDIRECTIONAL).kvContext(16).layerNormEps(1e-12f).build();
-        ModelWeights w = SyntheticWeights.generate(c, 5);
-        ModelWeights withTokenizer = new ModelWeights(c, w.tokenEmbedding(), w.positionEmbedding(), w.typeEmbedding(),
-                w.embeddingNormGamma(), w.embeddingNormBeta(), w.layers(), w.finalNormGamma(), w.finalNormBeta(),
-                w.outputHead(), tokenizerJson());
-        encoder = shared.resolve("tiny.mcgt");
-        ModelFile.write(withTokenizer, encoder);
+        encoder = TinyEncoder.write(shared.resolve("tiny.mcgt"));
         noTokenizer = shared.resolve("bare.mcgt");
-        ModelFile.write(w, noTokenizer);
-    }
-
-    private static String tokenizerJson() {
-        ObjectNode root = JSON.createObjectNode();
-        String[] specials = {"[PAD]", "[UNK]", "[CLS]", "[SEP]"};
-        var added = root.putArray("added_tokens");
-        for (int i = 0; i < specials.length; i++) {
-            added.addObject().put("id", i).put("content", specials[i]).put("special", true);
-        }
-        root.putObject("normalizer").put("type", "BertNormalizer").put("lowercase", true);
-        root.putObject("pre_tokenizer").put("type", "BertPreTokenizer");
-        ObjectNode post = root.putObject("post_processor").put("type", "BertProcessing");
-        post.putArray("cls").add("[CLS]").add(2);
-        post.putArray("sep").add("[SEP]").add(3);
-        ObjectNode vocab = root.putObject("model").put("type", "WordPiece").put("unk_token", "[UNK]").putObject("vocab");
-        for (int i = 0; i < specials.length; i++) vocab.put(specials[i], i);
-        for (int i = 0; i < WORDS.length; i++) vocab.put(WORDS[i], 4 + i);
-        return root.toString();
+        ModelFile.write(TinyEncoder.bare(), noTokenizer);
     }
 
     private static String words(int n, int shift) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < n; i++) sb.append(WORDS[(i * 7 + shift) % WORDS.length]).append(i % 6 == 5 ? ". " : " ");
-        return sb.toString();
+        return TinyEncoder.words(n, shift);
     }
 
     private static String doc(Object id, String text) {

@@ -48,9 +48,10 @@ import java.util.List;
  * configured overlap (framed {@code [CLS] … [SEP]} when the tokenizer frames), score them in order on a fresh
  * stream, and pool. The document vector is the mean over chunks, L2-normalised, where a chunk that ran or was a
  * cache hit contributes its output; a cheap-scored chunk (skipped without a cached output: its own output is
- * the mean of embedding-layer vectors, a different space) contributes the stream's last computed output — the
+ * the mean of embedding-layer vectors, a different space) contributes the document's last computed output — the
  * gate skipped it as not novel, so the nearest computed context stands in for it — and contributes nothing when
- * the stream has computed nothing yet. Only when no chunk contributes are the cheap outputs pooled instead.
+ * nothing was computed yet. Only when no chunk contributes are the cheap outputs pooled instead
+ * ({@link DocumentAccumulator}, shared with the Flink job).
  * Ungated MACs are analytic ({@link UngatedCost}) or measured by a second, ungated run
  * ({@link UngatedMacs#MEASURED}).
  *
@@ -296,29 +297,16 @@ public final class DocumentScorer {
         int[] kept = keep == content.length ? content : Arrays.copyOf(content, keep);
         List<Chunker.Chunk> chunks = chunker.split(kept);
         StreamState state = newState();
-        int outSize = config.outputSize();
-        double[] pooled = new double[outSize];
-        double[] cheap = new double[outSize];
-        int pooledCount = 0;
         List<ChunkResult> results = new ArrayList<>(chunks.size());
-        for (Chunker.Chunk c : chunks) {
-            ChunkResult r = scoreChunk(state, c.ids());
-            results.add(r);
-            if (!r.cheapScore()) {
-                add(pooled, r.output());
-                pooledCount++;
-            } else if (state.inferState().hasCachedSignature()) {
-                add(pooled, state.inferState().cachedOutput());
-                pooledCount++;
-            } else {
-                add(cheap, r.output());
-            }
-        }
+        for (Chunker.Chunk c : chunks) results.add(scoreChunk(state, c.ids()));
         if (scorerConfig.ungatedMacs() == UngatedMacs.MEASURED && scorerConfig.gate()) {
             results = measureUngated(chunks, results);
         }
-        float[] embedding = pooledCount > 0 ? normalise(pooled) : normalise(cheap);
-        return summarise(id, embedding, keep, content.length - keep, results, (System.nanoTime() - t0) / 1000L);
+        DocumentAccumulator acc = new DocumentAccumulator(config.outputSize());
+        for (ChunkResult r : results) acc.add(r);
+        return new DocumentResult(id, acc.embedding(), keep, content.length - keep, acc.tierCounts(),
+                acc.skippedChunks(), acc.cacheHits(), acc.lambdaMin(), acc.lambdaMean(), acc.lambdaMax(), acc.macs(),
+                acc.ungatedMacs(), ungatedMode(), acc.energyPj(), (System.nanoTime() - t0) / 1000L, results);
     }
 
     /** Runs the chunks again on the ungated twin with a fresh state; returns the results with measured MACs. */
@@ -333,50 +321,9 @@ public final class DocumentScorer {
         return withMeasured;
     }
 
-    private DocumentResult summarise(String id, float[] embedding, int tokens, int dropped,
-                                            List<ChunkResult> results, long wallMicros) {
-        int[] tiers = new int[4];
-        int skipped = 0;
-        int hits = 0;
-        long lmin = Long.MAX_VALUE;
-        long lmax = Long.MIN_VALUE;
-        double lsum = 0.0;
-        long macs = 0;
-        long ungatedMacs = 0;
-        double energy = 0.0;
-        for (ChunkResult r : results) {
-            tiers[r.tier()]++;
-            if (r.skipped()) skipped++;
-            if (r.cacheHit()) hits++;
-            lmin = Math.min(lmin, r.lambda());
-            lmax = Math.max(lmax, r.lambda());
-            lsum += r.lambda();
-            macs += r.macs();
-            ungatedMacs += r.ungatedMacs();
-            energy += r.energyPj();
-        }
-        return new DocumentResult(id, embedding, tokens, dropped, tiers, skipped, hits, lmin, lsum / results.size(),
-                lmax, macs, ungatedMacs, ungatedMode(), energy, wallMicros, results);
-    }
-
     /** How the ungated MACs of a document were found: with the gate off the document itself is the ungated run. */
     private UngatedMacs ungatedMode() {
         UngatedMacs m = scorerConfig.ungatedMacs();
         return m == UngatedMacs.NONE || scorerConfig.gate() ? m : UngatedMacs.MEASURED;
-    }
-
-    private static void add(double[] sum, float[] v) {
-        for (int i = 0; i < sum.length; i++) sum[i] += v[i];
-    }
-
-    /** The direction of {@code sum} (the mean's direction), L2-normalised; zeros for a zero vector. */
-    private static float[] normalise(double[] sum) {
-        double norm = 0.0;
-        for (double x : sum) norm += x * x;
-        norm = Math.sqrt(norm);
-        float[] v = new float[sum.length];
-        if (norm == 0.0) return v;
-        for (int i = 0; i < v.length; i++) v[i] = (float) (sum[i] / norm);
-        return v;
     }
 }

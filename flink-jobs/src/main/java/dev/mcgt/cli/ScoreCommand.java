@@ -1,0 +1,158 @@
+package dev.mcgt.cli;
+
+import dev.mcgt.McgtException;
+import dev.mcgt.job.DocumentScoringJob;
+import dev.mcgt.job.JobSettings;
+import dev.mcgt.job.LocalProgress;
+import dev.mcgt.job.RunSummary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mcgt score}: runs the document scoring job on an embedded local Flink, shows progress on stderr and
+ * ends with a one-screen summary read back from the output folder.
+ */
+@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Score documents with the Flink job on an embedded local Flink (nothing to install).",
+                "Writes JSON lines to OUTPUT/scores, OUTPUT/telemetry/{tier-transitions,energy,model-upgrades} and "
+                        + "OUTPUT/rejects; prints a summary. Exit code 0, or 3 when some records were rejected."})
+final class ScoreCommand implements Callable<Integer> {
+    /** Exit code when the run finished but rejected some input. */
+    static final int EXIT_REJECTS = 3;
+
+    @Spec CommandSpec spec;
+
+    @Mixin ScoreOptions options;
+
+    @Option(names = "--overwrite", description = "Delete earlier results in OUTPUT (scores, telemetry, rejects) first.")
+    boolean overwrite;
+
+    @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "5",
+            description = "Seconds between progress lines on stderr (0 = none; default ${DEFAULT-VALUE}).")
+    int progressSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (progressSeconds < 0) throw Usage.error(spec, "--progress-seconds cannot be negative");
+        JobSettings settings = Usage.fromOptions(spec, options::resolve);
+        Path out = Path.of(settings.output());
+        prepareOutput(out);
+        Configuration conf = options.flinkConfiguration(settings);
+        int parallelism = options.parallelism() != null ? options.parallelism()
+                : Math.max(1, Runtime.getRuntime().availableProcessors());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        DocumentScoringJob.build(env, settings);
+        PrintWriter err = spec.commandLine().getErr();
+        LocalProgress.reset();
+        long start = System.nanoTime();
+        JobClient client = env.executeAsync(options.jobName());
+        waitFor(client, err, start);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        RunSummary s = RunSummary.read(out);
+        print(spec.commandLine().getOut(), s, settings, parallelism, seconds, out);
+        return s.rejects() > 0 ? EXIT_REJECTS : 0;
+    }
+
+    private void waitFor(JobClient client, PrintWriter err, long start) throws Exception {
+        long every = progressSeconds == 0 ? Long.MAX_VALUE : progressSeconds * 1000L;
+        long last = 0;
+        while (true) {
+            try {
+                client.getJobExecutionResult().get(Math.min(every, 1000L), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                long ms = (System.nanoTime() - start) / 1_000_000L;
+                if (ms - last >= every) {
+                    last = ms;
+                    long docs = LocalProgress.documents();
+                    long chunks = LocalProgress.chunks();
+                    err.printf(Locale.ROOT, "mcgt score: %.0f s: %d chunks scored (%.1f chunks/s), %d documents finished%n",
+                            ms / 1000.0, chunks, chunks * 1000.0 / Math.max(1, ms), docs);
+                    err.flush();
+                }
+            } catch (ExecutionException e) {
+                throw failure(e);
+            }
+        }
+    }
+
+    /** The root cause of a failed job: a core error keeps its one line; anything else says what it was. */
+    private static Exception failure(ExecutionException e) {
+        Throwable t = e;
+        while (t != null) {
+            if (t instanceof McgtException m) return m;
+            t = t.getCause();
+        }
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        return McgtException.badInput("the scoring job failed: " + root);
+    }
+
+    private void prepareOutput(Path out) throws IOException {
+        List<String> ours = List.of(DocumentScoringJob.SCORES, "telemetry", DocumentScoringJob.REJECTS, "_checkpoints");
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw McgtException.badInput("output " + out + " exists and is not a folder");
+        }
+        boolean used = false;
+        for (String name : ours) used |= Files.exists(out.resolve(name));
+        if (used && !overwrite) {
+            throw McgtException.badInput("output " + out + " already holds results; choose another folder or pass --overwrite");
+        }
+        if (used) {
+            for (String name : ours) deleteTree(out.resolve(name));
+        }
+        Files.createDirectories(out);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+
+    private static void print(PrintWriter o, RunSummary s, JobSettings settings, int parallelism, double seconds, Path out) {
+        long chunks = Math.max(1, s.chunks());
+        o.printf(Locale.ROOT, "mcgt score: %d documents, %d chunks, %d rejects in %s (%.1f docs/s; %s, parallelism %d)%n",
+                s.documents(), s.chunks(), s.rejects(), duration(seconds), s.documents() / Math.max(seconds, 1e-9),
+                settings.streaming() ? "streaming" : "batch", parallelism);
+        long[] t = s.tiers();
+        o.printf(Locale.ROOT, "  tier mix        tier 0 %.1f %%, tier 1 %.1f %%, tier 2 %.1f %%, skipped %.1f %%%n",
+                100.0 * t[0] / chunks, 100.0 * t[1] / chunks, 100.0 * t[2] / chunks, 100.0 * t[3] / chunks);
+        o.printf(Locale.ROOT, "  MACs            %.1f %% of an ungated run (%.3g of %.3g)%n", 100.0 * s.macRatio(),
+                (double) s.macs(), (double) s.ungatedMacs());
+        o.printf(Locale.ROOT, "  energy (est.)   %.3g J%n", s.energyPj() * 1e-12);
+        o.printf(Locale.ROOT, "  tier changes    %d transitions%s%n", s.transitions(),
+                s.upgrades() > 0 ? ", " + s.upgrades() + " model upgrades" : "");
+        if (s.labelled() > 0) {
+            o.printf(Locale.ROOT, "  accuracy        %.4f over %d labelled documents%n",
+                    (double) s.correct() / s.labelled(), s.labelled());
+        }
+        o.printf("  output          %s (scores/, telemetry/, rejects/)%n", out);
+        o.flush();
+    }
+
+    private static String duration(double seconds) {
+        if (seconds < 60) return String.format(Locale.ROOT, "%.1f s", seconds);
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+    }
+}

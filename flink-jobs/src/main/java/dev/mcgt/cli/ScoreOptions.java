@@ -1,0 +1,201 @@
+package dev.mcgt.cli;
+
+import dev.mcgt.McgtException;
+import dev.mcgt.config.GatePolicy;
+import dev.mcgt.flink.functions.ModelSource;
+import dev.mcgt.flink.functions.ScoringSettings;
+import dev.mcgt.job.InputFields;
+import dev.mcgt.job.JobSettings;
+import dev.mcgt.model.ModelFile;
+import dev.mcgt.model.ModelInfo;
+import dev.mcgt.scoring.Prototypes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options of the document scoring job, shared by {@code mcgt score} (embedded Flink) and
+ * {@code DocumentScoringJob.main} (a real cluster), and their resolution into {@link JobSettings}: the model is
+ * found (or imported, for {@code minilm}), the policy and prototypes are read, and every mistake is one line.
+ */
+public final class ScoreOptions {
+    @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE|minilm", required = true,
+            description = "Native model file with a tokenizer, or 'minilm': models/minilm.mcgt, imported from the "
+                    + "local Maven repository the first time.")
+    String model;
+
+    @Option(names = "--input", paramLabel = "PATH", required = true,
+            description = "A JSON-lines file, or a folder (searched recursively) of .jsonl/.ndjson, .json (one "
+                    + "document each) and .txt files (id = path under the folder).")
+    String input;
+
+    @Option(names = "--output", paramLabel = "DIR", required = true,
+            description = "Output folder: scores/, telemetry/tier-transitions/, telemetry/energy/, "
+                    + "telemetry/model-upgrades/, rejects/ (JSON lines).")
+    String output;
+
+    @Option(names = "--mode", paramLabel = "batch|streaming", defaultValue = "batch",
+            description = "batch (default): Flink BATCH execution; streaming: checkpoints, RocksDB, exactly-once "
+                    + "files (needed for savepoints).")
+    String mode;
+
+    @Option(names = "--policy", paramLabel = "NAME|FILE", defaultValue = "default",
+            description = "Gate policy: default, conservative, permissive or a JSON file (e.g. from mcgt calibrate).")
+    String policy;
+
+    @Option(names = "--gate", paramLabel = "on|off", defaultValue = "on",
+            description = "off: every chunk runs ungated at tier 0 (the reference run).")
+    String gate;
+
+    @Option(names = "--prototypes", paramLabel = "FILE",
+            description = "Scoring head from mcgt prototypes: adds the predicted class and its score.")
+    Path prototypes;
+
+    @Option(names = "--emit-embeddings", description = "Write each document's pooled embedding into scores/.")
+    boolean emitEmbeddings;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "512",
+            description = "Content tokens scored per document; the rest is counted as dropped (0 = all; default "
+                    + "${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--overlap", paramLabel = "N", defaultValue = "0",
+            description = "Content tokens shared by consecutive chunks (default ${DEFAULT-VALUE}).")
+    int overlap;
+
+    @Option(names = "--id-field", paramLabel = "NAME", defaultValue = "id", description = "JSON field of the id.")
+    String idField;
+
+    @Option(names = "--text-field", paramLabel = "NAME", defaultValue = "text", description = "JSON field of the text.")
+    String textField;
+
+    @Option(names = "--label-field", paramLabel = "NAME", defaultValue = "label",
+            description = "JSON field of the label (optional in the data).")
+    String labelField;
+
+    @Option(names = "--max-record-mb", paramLabel = "MB", defaultValue = "64",
+            description = "Records (lines or files) larger than this are rejected (default ${DEFAULT-VALUE}).")
+    int maxRecordMb;
+
+    @Option(names = "--parallelism", paramLabel = "N",
+            description = "Parallelism (default: the machine's cores embedded, the cluster's default on a cluster).")
+    Integer parallelism;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "MS", defaultValue = "5000",
+            description = "Streaming mode: checkpoint interval in milliseconds (default ${DEFAULT-VALUE}).")
+    long checkpointMillis;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = "Streaming mode: where checkpoints go (default: OUTPUT/_checkpoints).")
+    String checkpointDir;
+
+    @Option(names = "--job-name", paramLabel = "NAME", defaultValue = "mcgt document scoring",
+            description = "Flink job name.")
+    String jobName;
+
+    /** Parses the job's arguments (for {@code flink run}); a usage error is one line on stderr and exit code 2. */
+    public static ScoreOptions parse(String[] args) {
+        ScoreOptions o = new ScoreOptions();
+        CommandLine cl = new CommandLine(new Holder(o));
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw McgtException.badConfig(e.getMessage());
+        }
+        return o;
+    }
+
+    /** A command object whose only content is these options (for parsing outside {@code mcgt}). */
+    @CommandLine.Command(name = "DocumentScoringJob")
+    private static final class Holder {
+        @CommandLine.Mixin final ScoreOptions options;
+
+        Holder(ScoreOptions o) {
+            this.options = o;
+        }
+    }
+
+    public String jobName() {
+        return jobName;
+    }
+
+    public boolean streaming() {
+        return "streaming".equals(mode);
+    }
+
+    /** Resolves and validates everything; mistakes are {@link McgtException}s with one line. */
+    public JobSettings resolve() {
+        if (!mode.equals("batch") && !mode.equals("streaming")) {
+            throw McgtException.badConfig("--mode must be batch or streaming, got '" + mode + "'");
+        }
+        if (!gate.equals("on") && !gate.equals("off")) throw McgtException.badConfig("--gate must be on or off, got '" + gate + "'");
+        if (maxRecordMb < 1) throw McgtException.badConfig("--max-record-mb must be at least 1, got " + maxRecordMb);
+        if (parallelism != null && parallelism < 1) throw McgtException.badConfig("--parallelism must be at least 1");
+        Path in = Path.of(input);
+        if (!input.contains("://") && !Files.exists(in)) throw McgtException.badInput("input " + input + " does not exist");
+        Path modelFile = ModelResolver.resolve(model);
+        ModelInfo info = ModelFile.info(modelFile);
+        if (info.tokenizerBytes() == 0) {
+            throw McgtException.badConfig("model " + modelFile + " has no tokenizer; import one with mcgt model import");
+        }
+        GatePolicy p = PolicyResolver.resolve(policy);
+        ScoringSettings scoring = ScoringSettings.of(ModelSource.file(modelFile.toAbsolutePath().toString()))
+                .withPolicy(p).withGate(gate.equals("on"));
+        String protoJson = null;
+        if (prototypes != null) {
+            try {
+                protoJson = Files.readString(prototypes);
+            } catch (IOException e) {
+                throw McgtException.badInput("cannot read prototypes " + prototypes + ": " + e.getMessage());
+            }
+            Prototypes head = Prototypes.fromJson(protoJson);
+            if (head.dimension() != info.config().outputSize()) {
+                throw McgtException.badConfig("prototypes " + prototypes + " have dimension " + head.dimension()
+                        + " but the model's output has " + info.config().outputSize());
+            }
+            if (!head.modelFingerprint().equals(info.fingerprint())) {
+                System.err.println("mcgt: warning: prototypes " + prototypes + " were built with another model ("
+                        + abbreviate(head.modelFingerprint()) + ", this one is " + abbreviate(info.fingerprint()) + ")");
+            }
+        }
+        return new JobSettings(absolute(input), absolute(output), streaming(), scoring,
+                new InputFields(idField, textField, labelField), maxTokens, overlap, (long) maxRecordMb << 20,
+                protoJson, emitEmbeddings, Duration.ofMillis(checkpointMillis));
+    }
+
+    /** The Flink configuration of the job: parallelism, and in streaming mode RocksDB with incremental checkpoints. */
+    public Configuration flinkConfiguration(JobSettings s) {
+        Configuration c = new Configuration();
+        if (parallelism != null) c.setString("parallelism.default", Integer.toString(parallelism));
+        c.setString("pipeline.generic-types", "false");
+        if (s.streaming()) {
+            c.setString("state.backend.type", "rocksdb");
+            c.setString("execution.checkpointing.incremental", "true");
+            String dir = checkpointDir != null ? checkpointDir
+                    : Path.of(s.output()).resolve("_checkpoints").toUri().toString();
+            c.setString("execution.checkpointing.dir", dir);
+        }
+        return c;
+    }
+
+    /** The parallelism given, or null. */
+    public Integer parallelism() {
+        return parallelism;
+    }
+
+    private static String absolute(String pathOrUri) {
+        return pathOrUri.contains("://") ? pathOrUri : Path.of(pathOrUri).toAbsolutePath().normalize().toString();
+    }
+
+    private static String abbreviate(String fp) {
+        return fp.length() > 12 ? fp.substring(0, 12) : fp;
+    }
+}

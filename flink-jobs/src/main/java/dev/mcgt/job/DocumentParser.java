@@ -1,0 +1,140 @@
+package dev.mcgt.job;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns a {@link RawRecord} into a {@link SourceDocument}, or says in one line why it cannot: invalid UTF-8,
+ * malformed JSON, not a JSON object, a missing or empty id, a missing, non-string or blank text, a label that is
+ * not a scalar, a record over the size limit. Unknown fields are ignored. Blank JSON lines are not records at
+ * all ({@link Result#blank()}). Stateless and thread-safe; duplicate ids are caught later, per key.
+ */
+public final class DocumentParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** JSON with no limit on string length (Jackson's default of 20 M characters would refuse big documents). */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .build());
+
+    private final InputFields fields;
+    private final long maxRecordBytes;
+
+    /**
+     * @param fields         the field names
+     * @param maxRecordBytes the size limit the reader applied (for the message of an oversize record)
+     */
+    public DocumentParser(InputFields fields, long maxRecordBytes) {
+        this.fields = fields;
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    /** A parsed document, a reject, or nothing (a blank line). */
+    public record Result(SourceDocument document, InputReject reject) {
+        static Result ok(SourceDocument d) { return new Result(d, null); }
+
+        static Result rejected(InputReject r) { return new Result(null, r); }
+
+        /** Neither a document nor a reject: a blank line. */
+        public boolean blank() { return document == null && reject == null; }
+    }
+
+    /** Parses one record. */
+    public Result parse(RawRecord r) {
+        if (r.oversize()) {
+            return reject(r, null, "record is " + r.size() + " bytes, over the limit of " + maxRecordBytes
+                    + " bytes (--max-record-mb)", null);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(r.bytes())).toString();
+        } catch (CharacterCodingException e) {
+            return reject(r, null, "invalid UTF-8 at byte " + firstInvalidUtf8(r.bytes()),
+                    new String(r.bytes(), 0, (int) Math.min(r.bytes().length, 4 * InputReject.EXCERPT_CHARS),
+                            StandardCharsets.UTF_8));
+        }
+        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') text = text.substring(1);
+        return switch (r.kind()) {
+            case TEXT_FILE -> text.isBlank() ? reject(r, r.file(), "text is empty", text)
+                    : Result.ok(new SourceDocument(r.file(), text, null, r.origin(), r.line()));
+            case JSON_LINE, JSON_FILE -> text.isBlank() && r.kind() == RawRecord.Kind.JSON_LINE ? new Result(null, null)
+                    : parseJson(r, text);
+        };
+    }
+
+    private Result parseJson(RawRecord r, String text) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            String msg = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
+            int nl = msg.indexOf('\n');
+            if (nl >= 0) msg = msg.substring(0, nl);
+            return reject(r, null, "malformed JSON: " + msg, text);
+        }
+        if (node == null || node.isMissingNode()) return reject(r, null, "empty JSON document", text);
+        if (!node.isObject()) return reject(r, null, "expected a JSON object, got " + kind(node), text);
+        JsonNode idNode = node.get(fields.idField());
+        String id;
+        if (idNode == null || idNode.isNull()) return reject(r, null, "missing id field '" + fields.idField() + "'", text);
+        if (idNode.isTextual()) id = idNode.textValue();
+        else if (idNode.isIntegralNumber()) id = idNode.asText();
+        else return reject(r, null, "id field '" + fields.idField() + "' must be a string or an integer, got " + kind(idNode), text);
+        if (id.isBlank()) return reject(r, null, "id field '" + fields.idField() + "' is empty", text);
+        JsonNode textNode = node.get(fields.textField());
+        if (textNode == null || textNode.isNull()) return reject(r, id, "missing text field '" + fields.textField() + "'", text);
+        if (!textNode.isTextual()) {
+            return reject(r, id, "text field '" + fields.textField() + "' must be a string, got " + kind(textNode), text);
+        }
+        if (textNode.textValue().isBlank()) return reject(r, id, "text field '" + fields.textField() + "' is empty", text);
+        JsonNode labelNode = node.get(fields.labelField());
+        String label = null;
+        if (labelNode != null && !labelNode.isNull()) {
+            if (!labelNode.isValueNode()) {
+                return reject(r, id, "label field '" + fields.labelField() + "' must be a string, number or boolean, got "
+                        + kind(labelNode), text);
+            }
+            label = labelNode.asText();
+        }
+        return Result.ok(new SourceDocument(id, textNode.textValue(), label, r.origin(), r.line()));
+    }
+
+    private static Result reject(RawRecord r, String id, String reason, String text) {
+        return Result.rejected(new InputReject(r.origin(), id, reason, InputReject.excerpt(text)));
+    }
+
+    private static String kind(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+    static int firstInvalidUtf8(byte[] b) {
+        var dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b);
+        var out = java.nio.CharBuffer.allocate(4096);
+        while (true) {
+            var res = dec.decode(in, out, true);
+            if (res.isError()) return in.position();
+            if (res.isUnderflow()) return b.length;
+            out.clear();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.mcgt.job;
+
+import dev.mcgt.McgtException;
+import java.io.Serializable;
+
+/**
+ * Which JSON fields hold a document's id, text and label ({@code --id-field}, {@code --text-field},
+ * {@code --label-field}). A {@code .txt} file has no fields: its id is its path under the input root.
+ */
+public record InputFields(String idField, String textField, String labelField) implements Serializable {
+
+    /** Checks that every name is non-blank and that id and text differ. */
+    public InputFields {
+        if (idField == null || idField.isBlank()) throw McgtException.badConfig("--id-field cannot be empty");
+        if (textField == null || textField.isBlank()) throw McgtException.badConfig("--text-field cannot be empty");
+        if (labelField == null || labelField.isBlank()) throw McgtException.badConfig("--label-field cannot be empty");
+        if (idField.equals(textField)) throw McgtException.badConfig("--id-field and --text-field must differ");
+    }
+
+    /** {@code id}, {@code text}, {@code label}. */
+    public static InputFields defaults() {
+        return new InputFields("id", "text", "label");
+    }
+}

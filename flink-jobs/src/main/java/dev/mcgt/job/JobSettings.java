@@ -1,0 +1,42 @@
+package dev.mcgt.job;
+
+import dev.mcgt.McgtException;
+import dev.mcgt.flink.functions.ScoringSettings;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * Everything {@link DocumentScoringJob} needs, resolved and validated (models found, policy and prototypes read):
+ * plain data that travels with the job graph.
+ *
+ * @param input              input path or URI: a JSON-lines file, or a folder of {@code .jsonl}, {@code .json}
+ *                           and {@code .txt} files (searched recursively; other files are ignored)
+ * @param output             output folder: {@code scores/}, {@code telemetry/tier-transitions/},
+ *                           {@code telemetry/energy/}, {@code telemetry/model-upgrades/}, {@code rejects/}
+ * @param streaming          STREAMING execution (checkpoints, RocksDB, exactly-once files) instead of BATCH
+ * @param scoring            model, policy and gate of the scoring function
+ * @param fields             input field names
+ * @param maxTokens          most content tokens per document, 0 = all
+ * @param overlap            content tokens shared by consecutive chunks
+ * @param maxRecordBytes     records larger than this are rejected without being held in memory
+ * @param prototypesJson     the scoring head, or null
+ * @param emitEmbeddings     write document embeddings into {@code scores/}
+ * @param checkpointInterval checkpoint interval in STREAMING mode
+ */
+public record JobSettings(String input, String output, boolean streaming, ScoringSettings scoring, InputFields fields,
+                          int maxTokens, int overlap, long maxRecordBytes, String prototypesJson, boolean emitEmbeddings,
+                          Duration checkpointInterval) implements Serializable {
+
+    /** Checks the numbers with one-line messages. */
+    public JobSettings {
+        if (input == null || input.isBlank()) throw McgtException.badConfig("--input is required");
+        if (output == null || output.isBlank()) throw McgtException.badConfig("--output is required");
+        if (scoring == null || fields == null) throw McgtException.badConfig("scoring settings and fields are required");
+        if (maxTokens < 0) throw McgtException.badConfig("--max-tokens cannot be negative, got " + maxTokens);
+        if (overlap < 0) throw McgtException.badConfig("--overlap cannot be negative, got " + overlap);
+        if (maxRecordBytes < 1) throw McgtException.badConfig("--max-record-mb must be positive");
+        if (checkpointInterval == null || checkpointInterval.toMillis() < 10) {
+            throw McgtException.badConfig("--checkpoint-interval must be at least 10 ms, got " + checkpointInterval);
+        }
+    }
+}

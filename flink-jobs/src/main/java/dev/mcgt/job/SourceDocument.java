@@ -1,0 +1,13 @@
+package dev.mcgt.job;
+
+/**
+ * A parsed input document.
+ *
+ * @param id     the document id (non-empty)
+ * @param text   the text (non-blank)
+ * @param label  the label, or null when the record has none
+ * @param origin where it was read ({@code file:line} or {@code file})
+ * @param line   its line in the file (0 for a whole file): in BATCH mode the timestamp that orders duplicates, so
+ *               that the earliest line of an id is the one scored
+ */
+public record SourceDocument(String id, String text, String label, String origin, long line) { }

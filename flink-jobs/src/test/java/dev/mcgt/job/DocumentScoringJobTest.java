@@ -1,0 +1,210 @@
+package dev.mcgt.job;
+
+import static dev.mcgt.job.JobFixtures.JSON;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcgt.scoring.DocumentResult;
+import dev.mcgt.scoring.DocumentScorer;
+import dev.mcgt.testing.TinyEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole job on a MiniCluster: every good document scored exactly as the core's {@link DocumentScorer} scores
+ * it, every bad record in {@code rejects/} with its reason, telemetry consistent with the scores, the same
+ * scores in BATCH and STREAMING mode and at parallelism 1 and 2, folders of {@code .json}/{@code .txt} files.
+ */
+class DocumentScoringJobTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir static Path shared;
+    static Path model;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void writeModel() {
+        model = TinyEncoder.write(shared.resolve("tiny.mcgt"));
+    }
+
+    private static void run(JobSettings s, int parallelism) throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("pipeline.generic-types", "false");
+        if (s.streaming()) {
+            conf.setString("state.backend.type", "rocksdb");
+            conf.setString("execution.checkpointing.incremental", "true");
+            conf.setString("execution.checkpointing.dir", Path.of(s.output()).resolve("_checkpoints").toUri().toString());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        DocumentScoringJob.build(env, s);
+        env.execute("test " + (s.streaming() ? "streaming" : "batch") + " p" + parallelism);
+    }
+
+    /** scores/ lines by id. */
+    private static Map<String, String> scores(Path out) throws Exception {
+        Map<String, String> byId = new TreeMap<>();
+        for (String l : RunSummary.readLines(out.resolve(DocumentScoringJob.SCORES))) {
+            String id = JSON.readTree(l).get("id").asText();
+            assertThat(byId.put(id, l)).as("document %s written once", id).isNull();
+        }
+        return byId;
+    }
+
+    @Test
+    void batchScoresEveryGoodDocumentLikeTheCoreAndRejectsEveryBadRecord() throws Exception {
+        Path in = JobFixtures.writeInput(dir.resolve("docs.jsonl"));
+        Path out = dir.resolve("out");
+        run(JobFixtures.settings(model, in, out, false, true), 2);
+
+        Map<String, String> scores = scores(out);
+        assertThat(scores.keySet()).containsExactlyInAnyOrderElementsOf(JobFixtures.goodIds());
+        DocumentScorer core = JobFixtures.coreScorer(model);
+        List<String> lines = JobFixtures.goodLines();
+        long transitions = 0;
+        long chunks = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode in1 = JSON.readTree(lines.get(i));
+            String id = in1.get("id").asText();
+            DocumentResult expected = core.scoreDocument(id, in1.get("text").asText());
+            JsonNode got = JSON.readTree(scores.get(id));
+            assertThat(got.get("chunks").asInt()).as(id).isEqualTo(expected.chunks());
+            assertThat(got.get("tokens").asInt()).as(id).isEqualTo(expected.tokens());
+            assertThat(got.path("droppedTokens").asInt()).as(id).isEqualTo(expected.droppedTokens());
+            for (int t = 0; t < 4; t++) {
+                assertThat(got.get("tiers").get(Integer.toString(t)).asInt()).as(id + " tier " + t)
+                        .isEqualTo(expected.tierCount(t));
+            }
+            assertThat(got.get("cacheHits").asInt()).as(id).isEqualTo(expected.cacheHits());
+            assertThat(got.get("macs").asLong()).as(id).isEqualTo(expected.macs());
+            assertThat(got.get("ungatedMacs").asLong()).as(id).isEqualTo(expected.ungatedMacs());
+            assertThat(got.get("lambda").get("min").asLong()).as(id).isEqualTo(expected.lambdaMin());
+            assertThat(got.get("lambda").get("max").asLong()).as(id).isEqualTo(expected.lambdaMax());
+            float[] emb = new float[expected.embedding().length];
+            JsonNode a = got.get("embedding");
+            assertThat(a.size()).isEqualTo(emb.length);
+            for (int k = 0; k < emb.length; k++) emb[k] = a.get(k).floatValue();
+            assertThat(emb).as(id + " embedding, bit for bit").containsExactly(expected.embedding());
+            if (in1.has("label")) assertThat(got.get("label").asText()).isEqualTo(in1.get("label").asText());
+            else assertThat(got.has("label")).isFalse();
+            chunks += expected.chunks();
+            transitions += expected.chunkResults().stream().filter(r -> r.tierChanged()).count();
+        }
+
+        List<String> rejects = RunSummary.readLines(out.resolve(DocumentScoringJob.REJECTS));
+        assertThat(rejects).hasSize(JobFixtures.expectedRejects());
+        String all = String.join("\n", rejects);
+        for (String[] bad : JobFixtures.badLines()) assertThat(all).contains(bad[1]);
+        assertThat(all).contains("\"origin\":\"docs.jsonl:22\",\"id\":null,\"reason\":\"invalid UTF-8 at byte 27\"");
+        for (String r : rejects) {
+            JsonNode n = JSON.readTree(r);
+            assertThat(n.get("origin").asText()).startsWith("docs.jsonl:");
+            assertThat(n.get("reason").asText()).isNotBlank();
+        }
+
+        assertThat(RunSummary.readLines(out.resolve(DocumentScoringJob.ENERGY))).hasSize((int) chunks);
+        assertThat(RunSummary.readLines(out.resolve(DocumentScoringJob.TRANSITIONS))).hasSize((int) transitions);
+        assertThat(RunSummary.readLines(out.resolve(DocumentScoringJob.UPGRADES))).isEmpty();
+        // an id with path characters is data, never a path: nothing outside the output folder's own layout
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().split("/")[0]).distinct())
+                    .containsExactlyInAnyOrder("docs.jsonl", "out");
+        }
+        try (Stream<Path> top = Files.list(out)) {
+            assertThat(top.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("scores", "telemetry", "rejects");
+        }
+        RunSummary summary = RunSummary.read(out);
+        assertThat(summary.documents()).isEqualTo(JobFixtures.goodIds().size());
+        assertThat(summary.rejects()).isEqualTo(JobFixtures.expectedRejects());
+        assertThat(summary.chunks()).isEqualTo(chunks);
+    }
+
+    @Test
+    void streamingGivesTheSameScoresAsBatchAtEveryParallelism() throws Exception {
+        Path in = JobFixtures.writeInput(dir.resolve("docs.jsonl"));
+        Path batch = dir.resolve("batch");
+        run(JobFixtures.settings(model, in, batch, false, true), 1);
+        Path streaming = dir.resolve("streaming");
+        run(JobFixtures.settings(model, in, streaming, true, true), 2);
+        Map<String, String> b = scores(batch);
+        assertThat(b).hasSize(JobFixtures.goodIds().size());
+        assertThat(scores(streaming)).isEqualTo(b);
+        assertThat(sorted(RunSummary.readLines(streaming.resolve(DocumentScoringJob.REJECTS))))
+                .isEqualTo(sorted(RunSummary.readLines(batch.resolve(DocumentScoringJob.REJECTS))));
+        assertThat(sorted(RunSummary.readLines(streaming.resolve(DocumentScoringJob.TRANSITIONS))))
+                .isEqualTo(sorted(RunSummary.readLines(batch.resolve(DocumentScoringJob.TRANSITIONS))));
+    }
+
+    @Test
+    void foldersOfJsonAndTextFilesAndA20MegabyteDocument() throws Exception {
+        Path root = dir.resolve("corpus");
+        Files.createDirectories(root.resolve("group-a"));
+        Files.createDirectories(root.resolve("group-b"));
+        Files.writeString(root.resolve("group-a/1.json"),
+                "{\"id\": \"a1\", \"group\": \"spam-1\", \"text\": \"" + TinyEncoder.words(30, 1) + "\"}");
+        Files.writeString(root.resolve("group-a/2.json"), "{\"id\": \"a2\", \"text\": ");   // truncated
+        Files.writeString(root.resolve("group-b/note.txt"), TinyEncoder.words(25, 3));
+        Files.writeString(root.resolve("group-b/empty.txt"), "  \n");
+        Files.writeString(root.resolve("LICENSE"), "not an input file");
+        Files.writeString(root.resolve(".hidden.json"), "{}");
+        StringBuilder big = new StringBuilder(21 << 20);
+        while (big.length() < 20 << 20) big.append(TinyEncoder.words(600, big.length() % 7));
+        Files.writeString(root.resolve("big.jsonl"), JobFixtures.doc("big", big.toString(), null) + "\n"
+                + JobFixtures.doc("small", TinyEncoder.words(8, 4), null) + "\n", StandardCharsets.UTF_8);
+        Path out = dir.resolve("out");
+        JobSettings s = JobFixtures.settings(model, root, out, false, false);
+        run(new JobSettings(s.input(), s.output(), false, s.scoring(), new InputFields("id", "text", "group"),
+                s.maxTokens(), 0, 21L << 20, null, false, s.checkpointInterval()), 2);
+
+        Map<String, String> scores = scores(out);
+        assertThat(scores.keySet()).containsExactlyInAnyOrder("a1", "group-b/note.txt", "big", "small");
+        assertThat(JSON.readTree(scores.get("a1")).get("label").asText()).isEqualTo("spam-1");
+        JsonNode bigScore = JSON.readTree(scores.get("big"));
+        assertThat(bigScore.get("tokens").asInt()).isEqualTo(JobFixtures.MAX_TOKENS);
+        assertThat(bigScore.get("droppedTokens").asLong()).isGreaterThan(3_000_000L);
+        assertThat(bigScore.has("embedding")).isFalse();
+        List<String> rejects = RunSummary.readLines(out.resolve(DocumentScoringJob.REJECTS));
+        assertThat(rejects).hasSize(2);
+        assertThat(String.join("\n", rejects)).contains("group-a/2.json").contains("malformed JSON")
+                .contains("group-b/empty.txt").contains("text is empty");
+    }
+
+    @Test
+    void aRecordOverTheSizeLimitIsRejectedWithoutBeingRead() throws Exception {
+        Path in = dir.resolve("docs.jsonl");
+        Files.writeString(in, JobFixtures.doc("long", TinyEncoder.words(400, 1), null) + "\n"
+                + JobFixtures.doc("short", TinyEncoder.words(10, 1), null) + "\n");
+        Path out = dir.resolve("out");
+        JobSettings s = JobFixtures.settings(model, in, out, false, false);
+        run(new JobSettings(s.input(), s.output(), false, s.scoring(), s.fields(), s.maxTokens(), 0, 1000, null, false,
+                s.checkpointInterval()), 1);
+        assertThat(scores(out).keySet()).containsExactly("short");
+        List<String> rejects = RunSummary.readLines(out.resolve(DocumentScoringJob.REJECTS));
+        assertThat(rejects).hasSize(1);
+        assertThat(rejects.get(0)).contains("docs.jsonl:1").contains("over the limit of 1000 bytes");
+    }
+
+    private static List<String> sorted(List<String> l) {
+        List<String> c = new ArrayList<>(l);
+        c.sort(null);
+        return c;
+    }
+}
