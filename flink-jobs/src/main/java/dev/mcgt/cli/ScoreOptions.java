@@ -97,6 +97,11 @@ public final class ScoreOptions {
             description = "Streaming mode: where checkpoints go (default: OUTPUT/_checkpoints).")
     String checkpointDir;
 
+    @Option(names = "--watch", paramLabel = "MS",
+            description = "Streaming mode: keep watching the input folder for new files every MS milliseconds and "
+                    + "never finish (stop the job, e.g. with a savepoint).")
+    Long watchMillis;
+
     @Option(names = "--job-name", paramLabel = "NAME", defaultValue = "mcgt document scoring",
             description = "Flink job name.")
     String jobName;
@@ -168,7 +173,8 @@ public final class ScoreOptions {
         }
         return new JobSettings(absolute(input), absolute(output), streaming(), scoring,
                 new InputFields(idField, textField, labelField), maxTokens, overlap, (long) maxRecordMb << 20,
-                protoJson, emitEmbeddings, Duration.ofMillis(checkpointMillis));
+                protoJson, emitEmbeddings, Duration.ofMillis(checkpointMillis),
+                watchMillis == null ? null : Duration.ofMillis(watchMillis));
     }
 
     /** The Flink configuration of the job: parallelism, and in streaming mode RocksDB with incremental checkpoints. */

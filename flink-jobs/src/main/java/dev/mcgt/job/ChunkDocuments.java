@@ -12,15 +12,22 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by document id: rejects a repeated id (the first one read wins), tokenizes the text with the model's
- * tokenizer, keeps at most {@code maxTokens} content tokens and splits them into framed chunks exactly like
- * {@link DocumentScorer#scoreDocument}; emits the chunks in order (the last marked end of document) and, to
- * {@link JobTags#DOCUMENT_INFO}, the document's label and chunk count.
+ * Keyed by document id: tokenizes the text with the model's tokenizer, keeps at most {@code maxTokens} content
+ * tokens and splits them into framed chunks exactly like {@link DocumentScorer#scoreDocument}; emits the chunks in
+ * order (the last marked end of document) and, to {@link JobTags#DOCUMENT_INFO}, the document's label and chunk
+ * count.
+ *
+ * <p>A document may come in parts: a record with {@code "more": true} leaves the document open, and the next
+ * records with the same id continue it (chunk numbering, token budget and the scoring function's per-document
+ * state carry on) until one without {@code more} closes it. Each part is chunked on its own, so a part boundary
+ * is a chunk boundary. A record whose id belongs to a closed document is a duplicate and rejected (the first one
+ * read wins); a part without tokens is rejected and the document stays as it was. The memory of an id is kept
+ * for the job's lifetime (it is one small record per document).
  */
 public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDocument, DocumentChunk> {
     private static final long serialVersionUID = 1L;
@@ -32,7 +39,7 @@ public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDoc
     private transient SharedModels.Lease lease;
     private transient WordPieceTokenizer tokenizer;
     private transient Chunker chunker;
-    private transient ValueState<String> firstOrigin;
+    private transient ValueState<OpenDocument> state;
 
     /**
      * @param model     the scoring model (its tokenizer and chunk length are used)
@@ -52,7 +59,7 @@ public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDoc
         if (json == null) throw McgtException.badConfig(DocumentScorer.NO_TOKENIZER);
         tokenizer = WordPieceTokenizer.fromJson(json);
         chunker = tokenizer.chunker(lease.model().weights().config().seqLenMax(), overlap);
-        firstOrigin = getRuntimeContext().getState(new ValueStateDescriptor<>("mcgt-first-origin", Types.STRING));
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("mcgt-document", TypeInformation.of(OpenDocument.class)));
     }
 
     @Override
@@ -63,26 +70,34 @@ public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDoc
 
     @Override
     public void processElement(SourceDocument doc, Context ctx, Collector<DocumentChunk> out) throws Exception {
-        String first = firstOrigin.value();
-        if (first != null) {
-            ctx.output(JobTags.REJECTS, new InputReject(doc.origin(), doc.id(), "duplicate id: already read at " + first,
-                    InputReject.excerpt(doc.text())));
+        OpenDocument seen = state.value();
+        if (seen != null && !seen.open()) {
+            ctx.output(JobTags.REJECTS, new InputReject(doc.origin(), doc.id(), "duplicate id: already read at "
+                    + seen.firstOrigin(), InputReject.excerpt(doc.text())));
             return;
         }
-        firstOrigin.update(doc.origin());
+        OpenDocument now = seen != null ? seen : new OpenDocument(doc.origin(), true, 0, 0, 0, 0, null);
         int[] content = tokenizer.tokenize(doc.text());
-        int keep = maxTokens > 0 ? Math.min(maxTokens, content.length) : content.length;
-        if (keep == 0) {
+        int room = maxTokens > 0 ? Math.max(0, maxTokens - now.tokens()) : Integer.MAX_VALUE;
+        int keep = Math.min(room, content.length);
+        if (content.length == 0) {
             ctx.output(JobTags.REJECTS, new InputReject(doc.origin(), doc.id(), "text has no tokens",
                     InputReject.excerpt(doc.text())));
-            return;
+            if (seen == null) return;
         }
-        int[] kept = keep == content.length ? content : Arrays.copyOf(content, keep);
-        List<Chunker.Chunk> chunks = chunker.split(kept);
-        ctx.output(JobTags.DOCUMENT_INFO, new DocumentInfo(doc.id(), doc.label(), doc.origin(), keep,
-                content.length - keep, chunks.size()));
+        List<Chunker.Chunk> chunks = keep == 0 ? List.of()
+                : chunker.split(keep == content.length ? content : Arrays.copyOf(content, keep));
+        String label = now.label() != null ? now.label() : doc.label();
+        OpenDocument next = new OpenDocument(now.firstOrigin(), doc.more(), now.nextChunk() + chunks.size(),
+                now.tokens() + keep, now.dropped() + (content.length - keep), now.parts() + 1, label);
+        state.update(next);
+        if (!doc.more()) {
+            ctx.output(JobTags.DOCUMENT_INFO, new DocumentInfo(doc.id(), label, next.firstOrigin(), next.tokens(),
+                    (int) Math.min(Integer.MAX_VALUE, next.dropped()), (int) next.nextChunk()));
+        }
         for (int i = 0; i < chunks.size(); i++) {
-            out.collect(new DocumentChunk(doc.id(), i, chunks.get(i).ids(), i == chunks.size() - 1));
+            boolean last = !doc.more() && i == chunks.size() - 1;
+            out.collect(new DocumentChunk(doc.id(), now.nextChunk() + i, chunks.get(i).ids(), last));
         }
     }
 }

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Turns a {@link RawRecord} into a {@link SourceDocument}, or says in one line why it cannot: invalid UTF-8,
  * malformed JSON, not a JSON object, a missing or empty id, a missing, non-string or blank text, a label that is
- * not a scalar, a record over the size limit. Unknown fields are ignored. Blank JSON lines are not records at
+ * not a scalar, a {@code more} field that is not a boolean, a record over the size limit. Unknown fields are
+ * ignored. {@code "more": true} marks a part of a document that continues in a later record with the same id. Blank JSON lines are not records at
  * all ({@link Result#blank()}). Stateless and thread-safe; duplicate ids are caught later, per key.
  */
 public final class DocumentParser implements Serializable {
@@ -24,6 +25,9 @@ public final class DocumentParser implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
             .build());
+
+    /** The field that says a document continues in a later record with the same id. */
+    public static final String MORE_FIELD = "more";
 
     private final InputFields fields;
     private final long maxRecordBytes;
@@ -65,7 +69,7 @@ public final class DocumentParser implements Serializable {
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') text = text.substring(1);
         return switch (r.kind()) {
             case TEXT_FILE -> text.isBlank() ? reject(r, r.file(), "text is empty", text)
-                    : Result.ok(new SourceDocument(r.file(), text, null, r.origin(), r.line()));
+                    : Result.ok(new SourceDocument(r.file(), text, null, r.origin(), r.line(), false));
             case JSON_LINE, JSON_FILE -> text.isBlank() && r.kind() == RawRecord.Kind.JSON_LINE ? new Result(null, null)
                     : parseJson(r, text);
         };
@@ -105,7 +109,15 @@ public final class DocumentParser implements Serializable {
             }
             label = labelNode.asText();
         }
-        return Result.ok(new SourceDocument(id, textNode.textValue(), label, r.origin(), r.line()));
+        JsonNode moreNode = node.get(MORE_FIELD);
+        boolean more = false;
+        if (moreNode != null && !moreNode.isNull()) {
+            if (!moreNode.isBoolean()) {
+                return reject(r, id, "field '" + MORE_FIELD + "' must be true or false, got " + kind(moreNode), text);
+            }
+            more = moreNode.booleanValue();
+        }
+        return Result.ok(new SourceDocument(id, textNode.textValue(), label, r.origin(), r.line(), more));
     }
 
     private static Result reject(RawRecord r, String id, String reason, String text) {

@@ -87,10 +87,11 @@ public final class DocumentScoringJob {
         if (s.streaming()) env.enableCheckpointing(s.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
         Path inputPath = new Path(s.input());
-        FileSource<RawRecord> source = FileSource
+        FileSource.FileSourceBuilder<RawRecord> builder = FileSource
                 .forBulkFileFormat(new DocumentFileFormat(s.input(), s.maxRecordBytes(), RawRecord.Kind.JSON_LINE), inputPath)
-                .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(new InputFileFilter(inputPath)))
-                .build();
+                .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(new InputFileFilter(inputPath)));
+        if (s.watch() != null) builder.monitorContinuously(s.watch());
+        FileSource<RawRecord> source = builder.build();
         DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "read documents")
                 .uid(UID_SOURCE);
 

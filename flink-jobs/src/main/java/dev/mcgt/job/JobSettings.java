@@ -22,10 +22,24 @@ import java.time.Duration;
  * @param prototypesJson     the scoring head, or null
  * @param emitEmbeddings     write document embeddings into {@code scores/}
  * @param checkpointInterval checkpoint interval in STREAMING mode
+ * @param watch              STREAMING mode only: look for new input files this often and never finish; null = read
+ *                           the input once
  */
 public record JobSettings(String input, String output, boolean streaming, ScoringSettings scoring, InputFields fields,
                           int maxTokens, int overlap, long maxRecordBytes, String prototypesJson, boolean emitEmbeddings,
-                          Duration checkpointInterval) implements Serializable {
+                          Duration checkpointInterval, Duration watch) implements Serializable {
+
+    /** The same settings with another output folder. */
+    public JobSettings withOutput(String v) {
+        return new JobSettings(input, v, streaming, scoring, fields, maxTokens, overlap, maxRecordBytes, prototypesJson,
+                emitEmbeddings, checkpointInterval, watch);
+    }
+
+    /** The same settings with another model, policy or gate. */
+    public JobSettings withScoring(dev.mcgt.flink.functions.ScoringSettings v) {
+        return new JobSettings(input, output, streaming, v, fields, maxTokens, overlap, maxRecordBytes, prototypesJson,
+                emitEmbeddings, checkpointInterval, watch);
+    }
 
     /** Checks the numbers with one-line messages. */
     public JobSettings {
@@ -38,5 +52,7 @@ public record JobSettings(String input, String output, boolean streaming, Scorin
         if (checkpointInterval == null || checkpointInterval.toMillis() < 10) {
             throw McgtException.badConfig("--checkpoint-interval must be at least 10 ms, got " + checkpointInterval);
         }
+        if (watch != null && !streaming) throw McgtException.badConfig("--watch needs --mode streaming");
+        if (watch != null && watch.toMillis() < 10) throw McgtException.badConfig("--watch must be at least 10 ms");
     }
 }

@@ -172,7 +172,7 @@ class DocumentScoringJobTest {
         Path out = dir.resolve("out");
         JobSettings s = JobFixtures.settings(model, root, out, false, false);
         run(new JobSettings(s.input(), s.output(), false, s.scoring(), new InputFields("id", "text", "group"),
-                s.maxTokens(), 0, 21L << 20, null, false, s.checkpointInterval()), 2);
+                s.maxTokens(), 0, 21L << 20, null, false, s.checkpointInterval(), null), 2);
 
         Map<String, String> scores = scores(out);
         assertThat(scores.keySet()).containsExactlyInAnyOrder("a1", "group-b/note.txt", "big", "small");
@@ -195,7 +195,7 @@ class DocumentScoringJobTest {
         Path out = dir.resolve("out");
         JobSettings s = JobFixtures.settings(model, in, out, false, false);
         run(new JobSettings(s.input(), s.output(), false, s.scoring(), s.fields(), s.maxTokens(), 0, 1000, null, false,
-                s.checkpointInterval()), 1);
+                s.checkpointInterval(), null), 1);
         assertThat(scores(out).keySet()).containsExactly("short");
         List<String> rejects = RunSummary.readLines(out.resolve(DocumentScoringJob.REJECTS));
         assertThat(rejects).hasSize(1);

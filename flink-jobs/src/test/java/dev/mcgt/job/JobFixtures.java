@@ -92,7 +92,7 @@ final class JobFixtures {
     static JobSettings settings(Path model, Path input, Path output, boolean streaming, boolean embeddings) {
         ScoringSettings scoring = ScoringSettings.of(ModelSource.file(model.toString())).withPolicy(GatePolicy.defaults());
         return new JobSettings(input.toString(), output.toString(), streaming, scoring, InputFields.defaults(), MAX_TOKENS,
-                0, 1L << 26, null, embeddings, Duration.ofMillis(200));
+                0, 1L << 26, null, embeddings, Duration.ofMillis(200), null);
     }
 
     /** The core's scorer configured exactly as the job's stages are. */

@@ -35,7 +35,12 @@ public final class TinyEncoder {
 
     /** Weights of seed 5 with the tokenizer inside. */
     public static ModelWeights weights() {
-        ModelWeights w = bare();
+        return weights(5);
+    }
+
+    /** Weights of {@code seed} with the tokenizer inside (another seed is another model, same shapes). */
+    public static ModelWeights weights(long seed) {
+        ModelWeights w = SyntheticWeights.generate(config(), seed);
         return new ModelWeights(w.config(), w.tokenEmbedding(), w.positionEmbedding(), w.typeEmbedding(),
                 w.embeddingNormGamma(), w.embeddingNormBeta(), w.layers(), w.finalNormGamma(), w.finalNormBeta(),
                 w.outputHead(), tokenizerJson());
@@ -48,7 +53,12 @@ public final class TinyEncoder {
 
     /** Writes the encoder with its tokenizer to {@code file}; returns the file. */
     public static Path write(Path file) {
-        ModelFile.write(weights(), file);
+        return write(file, 5);
+    }
+
+    /** Writes the encoder of {@code seed} with its tokenizer to {@code file}; returns the file. */
+    public static Path write(Path file, long seed) {
+        ModelFile.write(weights(seed), file);
         return file;
     }
 

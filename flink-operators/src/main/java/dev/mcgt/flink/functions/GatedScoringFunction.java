@@ -131,7 +131,8 @@ public class GatedScoringFunction extends KeyedProcessFunction<String, DocumentC
         else streams.update(state);
 
         if (r.modelUpgraded()) {
-            ctx.output(OutputTags.MODEL_UPGRADE, new ModelUpgrade(key, before, scorer.fingerprint(), chunk.chunkIndex()));
+            ctx.output(OutputTags.MODEL_UPGRADE, new ModelUpgrade(key, before, scorer.fingerprint(), chunk.chunkIndex(),
+                    r.chunkIndex(), r.lambdaPrev()));
             metrics.recordUpgrade();
         }
         ChunkScore score = ChunkScore.of(key, chunk, r);
