@@ -26,7 +26,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${1:-$repo_root/data/spam-assassin}"
 marker="$dir/.complete"
 
-# Writes DIR.jsonl from DIR's JSON files (node is in the image; jq is not).
+# Writes DIR.jsonl from DIR's JSON files with node (in the image).
 write_jsonl() {
     local src="$1" out="$1.jsonl"
     command -v node >/dev/null 2>&1 || { echo "fetch-corpus: node is needed to write $out" >&2; exit 1; }

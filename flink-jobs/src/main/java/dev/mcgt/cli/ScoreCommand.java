@@ -45,6 +45,10 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Delete earlier results in OUTPUT (scores, telemetry, rejects) first.")
     boolean overwrite;
 
+    @Option(names = "--summary-json", paramLabel = "FILE",
+            description = "Also write the summary as one JSON object to FILE (for scripts and the benchmark report).")
+    Path summaryJson;
+
     @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "5",
             description = "Seconds between progress lines on stderr (0 = none; default ${DEFAULT-VALUE}).")
     int progressSeconds;
@@ -68,6 +72,7 @@ final class ScoreCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         RunSummary s = RunSummary.read(out);
         print(spec.commandLine().getOut(), s, settings, parallelism, seconds, out);
+        if (summaryJson != null) writeSummary(s, settings, parallelism, seconds);
         return s.rejects() > 0 ? EXIT_REJECTS : 0;
     }
 
@@ -148,6 +153,20 @@ final class ScoreCommand implements Callable<Integer> {
         }
         o.printf("  output          %s (scores/, telemetry/, rejects/)%n", out);
         o.flush();
+    }
+
+    private void writeSummary(RunSummary s, JobSettings settings, int parallelism, double seconds) throws IOException {
+        var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        o.put("mode", settings.streaming() ? "streaming" : "batch").put("parallelism", parallelism)
+                .put("gate", settings.scoring().gate()).put("seconds", seconds).put("documents", s.documents())
+                .put("chunks", s.chunks()).put("rejects", s.rejects())
+                .put("docsPerSecond", s.documents() / Math.max(seconds, 1e-9))
+                .put("chunksPerSecond", s.chunks() / Math.max(seconds, 1e-9)).put("macs", s.macs())
+                .put("ungatedMacs", s.ungatedMacs()).put("macRatio", s.macRatio()).put("energyPj", s.energyPj());
+        var tiers = o.putArray("tiers");
+        for (long t : s.tiers()) tiers.add(t);
+        if (s.labelled() > 0) o.put("labelled", s.labelled()).put("accuracy", (double) s.correct() / s.labelled());
+        Files.writeString(summaryJson, o.toString() + "\n");
     }
 
     private static String duration(double seconds) {

@@ -77,6 +77,8 @@ public final class DocumentScoringJob {
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(options.flinkConfiguration(settings));
+        // parallelism.default alone is only an upper bound for BATCH's adaptive scheduler; set it on the job itself
+        if (options.parallelism() != null) env.setParallelism(options.parallelism());
         build(env, settings);
         env.execute(options.jobName());
     }
