@@ -120,6 +120,11 @@ class ModelUpgradeJobTest {
             assertThat(s.get("tokens").asInt()).as("both parts scored").isGreaterThan(40);
         }
         for (String id : List.of("whole-0", "whole-1", "whole-2")) assertThat(scores.get(id).has("modelUpgraded")).isFalse();
+        Map<String, Long> lambdaOf = new HashMap<>();
+        for (String l : RunSummary.readLines(out.resolve(DocumentScoringJob.ENERGY))) {
+            JsonNode e = JSON.readTree(l);
+            lambdaOf.put(e.get("docId").asText() + "#" + e.get("chunkIndex").asLong(), e.get("lambda").asLong());
+        }
         List<String> upgrades = RunSummary.readLines(out.resolve(DocumentScoringJob.UPGRADES));
         assertThat(upgrades).hasSize(4);
         for (String l : upgrades) {
@@ -128,7 +133,8 @@ class ModelUpgradeJobTest {
             assertThat(u.get("oldFingerprint").asText()).isEqualTo(fpA);
             assertThat(u.get("newFingerprint").asText()).isEqualTo(fpB);
             assertThat(u.get("chunksBefore").asLong()).as("the stream's counter survived").isPositive();
-            assertThat(u.get("lambdaPrev").asLong()).as("the λ history survived").isPositive();
+            assertThat(u.get("lambdaPrev").asLong()).as("the λ history survived: λprev is model A's last λ")
+                    .isEqualTo(lambdaOf.get(u.get("docId").asText() + "#" + (u.get("chunkIndex").asLong() - 1)));
             assertThat(u.get("chunkIndex").asLong()).isEqualTo(u.get("chunksBefore").asLong());
         }
         List<String> rejects = RunSummary.readLines(out.resolve(DocumentScoringJob.REJECTS));

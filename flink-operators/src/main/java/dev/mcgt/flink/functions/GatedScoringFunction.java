@@ -140,7 +140,7 @@ public class GatedScoringFunction extends KeyedProcessFunction<String, DocumentC
             ctx.output(OutputTags.TIER_TRANSITIONS, new TierTransition(key, chunk.chunkIndex(), r.previousTier(),
                     r.tier(), r.decision(), r.reason(), r.lambda(), r.lambdaDelta()));
         }
-        ctx.output(OutputTags.ENERGY, new EnergySample(key, chunk.chunkIndex(), r.tier(), score.layers(),
+        ctx.output(OutputTags.ENERGY, new EnergySample(key, chunk.chunkIndex(), r.tier(), r.lambda(), score.layers(),
                 r.stats().tokensComputed(), r.macs(), r.ungatedMacs(), r.bytesMoved(), r.energyPj(), r.wallMicros()));
         metrics.recordScored(r.tier(), r.decision(), r.skipped(), r.wallMicros());
         out.collect(score);

@@ -8,6 +8,7 @@ import java.util.Objects;
  * @param docId          the document id
  * @param chunkIndex     the input index of the chunk
  * @param tier           the tier it ran at
+ * @param lambda         the chunk's λ (the coherence probe's min-cut value)
  * @param layers         transformer blocks that ran
  * @param tokensComputed Σ over executed blocks of the tokens that went through the block
  * @param macs           int8 MACs done
@@ -16,14 +17,14 @@ import java.util.Objects;
  * @param energyPj       <b>estimated</b> energy, picojoules (see the core's EnergyModel for the constants)
  * @param wallMicros     wall-clock time of the scoring step, microseconds
  */
-public record EnergySample(String docId, long chunkIndex, int tier, int layers, long tokensComputed, long macs,
+public record EnergySample(String docId, long chunkIndex, int tier, long lambda, int layers, long tokensComputed, long macs,
                            long ungatedMacs, long bytesMoved, double energyPj, long wallMicros) {
 
     /** Equal samples: every field but {@code wallMicros} (a measurement of the machine). */
     @Override
     public boolean equals(Object o) {
         return o instanceof EnergySample s && Objects.equals(docId, s.docId) && chunkIndex == s.chunkIndex
-                && tier == s.tier && layers == s.layers && tokensComputed == s.tokensComputed && macs == s.macs
+                && tier == s.tier && lambda == s.lambda && layers == s.layers && tokensComputed == s.tokensComputed && macs == s.macs
                 && ungatedMacs == s.ungatedMacs && bytesMoved == s.bytesMoved
                 && Double.doubleToLongBits(energyPj) == Double.doubleToLongBits(s.energyPj);
     }

@@ -35,7 +35,7 @@ class GatedScoringFunctionTest {
             assertThat(energy).hasSize(input.size());
             for (int i = 0; i < input.size(); i++) {
                 ChunkScore s = expected.get(i);
-                assertThat(energy.get(i)).isEqualTo(new EnergySample(s.docId(), s.chunkIndex(), s.tier(), s.layers(),
+                assertThat(energy.get(i)).isEqualTo(new EnergySample(s.docId(), s.chunkIndex(), s.tier(), s.lambda(), s.layers(),
                         energy.get(i).tokensComputed(), s.macs(), s.ungatedMacs(), s.bytesMoved(), s.energyPj(), 0));
                 if (s.skipped()) assertThat(energy.get(i).tokensComputed()).isZero();
                 else assertThat(energy.get(i).tokensComputed()).isPositive();

@@ -53,7 +53,7 @@ class GatedTypesTest {
     @Test
     void sideOutputRecordsRoundTripAndTheTagsCarryTheirTypes() throws IOException {
         TierTransition t = new TierTransition("d", 1, 0, 3, GateDecision.ALLOW, GateReason.CACHE_HIT, 5, -7);
-        EnergySample e = new EnergySample("d", 1, 3, 0, 0, 0, 0, 64, 12.5, 9);
+        EnergySample e = new EnergySample("d", 1, 3, 77, 0, 0, 0, 0, 64, 12.5, 9);
         ModelUpgrade m = new ModelUpgrade("d", "a", "b", 4, 4, 1234);
         ChunkReject r = new ChunkReject("", 2, 33, true, "chunk has 33 tokens");
         assertThat(roundTrip(TierTransition.class, t)).isEqualTo(t);
