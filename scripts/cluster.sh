@@ -15,6 +15,8 @@
 #   scripts/cluster.sh stop-job JOBID [--drain]
 #                                            flink stop --savepointPath out/cluster/savepoints JOBID
 #   scripts/cluster.sh flink ARGS...         any other CliFrontend command against this cluster
+#   scripts/cluster.sh kill-taskmanager N    KILL -9 TaskManager N (1 or 2) by its pid file: a crash, for failure tests
+#   scripts/cluster.sh start-taskmanager N   start TaskManager N again (after a kill)
 #
 # Environment:
 #   MCGT_BUILD_DIR      Maven build folder name (default target); needs `mvn ... install` (or package) of flink-jobs
@@ -22,6 +24,7 @@
 #   MCGT_REST_PORT      REST port (default 8081); MCGT_RPC_PORT JobManager RPC port (default 6123)
 #   MCGT_START_TIMEOUT  seconds `start` waits for the TaskManagers (default 120)
 #   MCGT_JM_MEMORY / MCGT_TM_MEMORY  process sizes (default 1g / 2g); MCGT_TM_MANAGED_FRACTION (default 0.25)
+#   MCGT_HEARTBEAT_TIMEOUT_MS  how long until a silent TaskManager counts as lost (default 10000)
 #   MCGT_JAVA_OPTS      extra JVM options for every JVM started here
 #
 # Processes are found only through their pid files (out/cluster/pids/*.pid) and stopped only by those pids; a
@@ -120,6 +123,10 @@ execution.batch.adaptive.auto-parallelism.min-parallelism: 2
 # behind minutes of queued chunks, and give the client's stop/savepoint calls time.
 taskmanager.network.memory.buffer-debloat.enabled: true
 client.timeout: 10 min
+# A crashed TaskManager is noticed within seconds, not the default 50 s (a local cluster, no long GC pauses).
+heartbeat:
+  interval: 2000
+  timeout: ${MCGT_HEARTBEAT_TIMEOUT_MS:-10000}
 state:
   backend:
     type: rocksdb
@@ -277,6 +284,33 @@ cmd_stop() {
   echo "cluster.sh: stopped"
 }
 
+tm_role() { # N -> taskmanager-N, checked
+  [[ "${1:-}" == 1 || "${1:-}" == 2 ]] || die "TaskManager number must be 1 or 2, got '${1:-}'"
+  echo "taskmanager-$1"
+}
+
+cmd_kill_tm() {
+  local role pid
+  role="$(tm_role "${1:-}")"
+  pid="$(live_pid "$role")"
+  [[ -n "$pid" ]] || die "$role is not running"
+  kill -KILL "$pid"
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$pids/$role.pid"
+  echo "cluster.sh: killed $role (pid $pid) with SIGKILL"
+}
+
+cmd_start_tm() {
+  local role pid tm
+  role="$(tm_role "${1:-}")"
+  [[ -f "$conf/config.yaml" ]] || die "no $conf/config.yaml; run 'scripts/cluster.sh start' first"
+  pid="$(live_pid "$role")"
+  [[ -z "$pid" ]] || die "$role is already running (pid $pid)"
+  tm="$(memory_params GET_TM_RESOURCE_PARAMS)"
+  launch "$role" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+    "$(sed -n 1p <<<"$tm")" "$(sed -n 2p <<<"$tm")" --add-modules jdk.incubator.vector
+}
+
 # CliFrontend with this cluster's conf (FLINK_CONF_DIR), logging to logs/client.log.
 flink_cli() {
   [[ -f "$conf/config.yaml" ]] || die "no $conf/config.yaml; run 'scripts/cluster.sh start' first"
@@ -318,6 +352,8 @@ case "${1:-}" in
     job="$2"; shift 2
     flink_cli stop "$@" --savepointPath "file://$cluster/savepoints" "$job" ;;
   flink) shift; flink_cli "$@" ;;
+  kill-taskmanager) cmd_kill_tm "${2:-}" ;;
+  start-taskmanager) cmd_start_tm "${2:-}" ;;
   ""|-h|--help|help) sed -n '2,/^set -euo/p' "$self" | sed '$d' | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command '$1' (start|stop|status|submit|list|savepoint|stop-job|flink)" ;;
+  *) die "unknown command '$1' (start|stop|status|submit|list|savepoint|stop-job|flink|kill-taskmanager|start-taskmanager)" ;;
 esac
