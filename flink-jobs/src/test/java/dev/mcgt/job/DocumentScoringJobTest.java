@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcgt.scoring.DocumentResult;
 import dev.mcgt.scoring.DocumentScorer;
+import dev.mcgt.scoring.Prediction;
+import dev.mcgt.scoring.Prototypes;
 import dev.mcgt.testing.TinyEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -200,6 +202,41 @@ class DocumentScoringJobTest {
         List<String> rejects = RunSummary.readLines(out.resolve(DocumentScoringJob.REJECTS));
         assertThat(rejects).hasSize(1);
         assertThat(rejects.get(0)).contains("docs.jsonl:1").contains("over the limit of 1000 bytes");
+    }
+
+    @Test
+    void aPrototypesHeadAddsTheCoresPredictionToEveryDocument() throws Exception {
+        Path in = JobFixtures.writeInput(dir.resolve("docs.jsonl"));
+        DocumentScorer core = JobFixtures.coreScorer(model);
+        List<String> labels = new ArrayList<>();
+        List<float[]> embeddings = new ArrayList<>();
+        Map<String, float[]> byId = new TreeMap<>();
+        for (String line : JobFixtures.goodLines()) {
+            JsonNode d = JSON.readTree(line);
+            float[] e = core.scoreDocument(d.get("id").asText(), d.get("text").asText()).embedding();
+            byId.put(d.get("id").asText(), e);
+            if (d.has("label")) {
+                labels.add(d.get("label").asText());
+                embeddings.add(e);
+            }
+        }
+        Prototypes head = Prototypes.fit(core.fingerprint(), labels, embeddings);
+        Path out = dir.resolve("out");
+        JobSettings s = JobFixtures.settings(model, in, out, false, false);
+        run(new JobSettings(s.input(), s.output(), false, s.scoring(), s.fields(), s.maxTokens(), 0, s.maxRecordBytes(),
+                head.toJson(), false, s.checkpointInterval(), null), 2);
+        Map<String, String> scores = scores(out);
+        assertThat(scores).hasSize(byId.size());
+        for (var e : byId.entrySet()) {
+            JsonNode got = JSON.readTree(scores.get(e.getKey()));
+            Prediction p = head.predict(e.getValue());
+            assertThat(got.get("predicted").asText()).as(e.getKey()).isEqualTo(p.label());
+            assertThat(got.get("score").asDouble()).as(e.getKey()).isCloseTo(p.score(), org.assertj.core.data.Offset.offset(1e-6));
+            for (String label : head.labels()) {
+                assertThat(got.get("similarities").get(label).asDouble())
+                        .isCloseTo(p.similarities().get(label), org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
     }
 
     private static List<String> sorted(List<String> l) {
