@@ -4,8 +4,30 @@ import dev.mcgt.coherence.CoherenceProbe;
 import dev.mcgt.coherence.CoherenceProbeConfig;
 import dev.mcgt.coherence.MinCut;
 import dev.mcgt.coherence.TokenGraph;
+import dev.mcgt.config.GatePolicy;
+import dev.mcgt.config.TransformerConfig;
+import dev.mcgt.gate.GatePacket;
+import dev.mcgt.kernel.KernelProvider;
+import dev.mcgt.kernel.Kernels;
+import dev.mcgt.model.ModelWeights;
+import dev.mcgt.model.SyntheticWeights;
+import dev.mcgt.model.onnx.OnnxImportOptions;
+import dev.mcgt.model.onnx.OnnxImporter;
+import dev.mcgt.runtime.GatedTransformer;
+import dev.mcgt.runtime.InferBuffers;
+import dev.mcgt.runtime.InferInput;
+import dev.mcgt.runtime.InferOutput;
+import dev.mcgt.runtime.InferState;
+import dev.mcgt.runtime.RuntimeOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,6 +39,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -28,14 +51,19 @@ import org.openjdk.jmh.annotations.Warmup;
  *       vectors (near-orthogonal; one strong part, so only the global cut runs); {@code topics}: four topic
  *       directions plus noise (weak cuts, so recursive cutting runs too).</li>
  *   <li>{@code minCut}: Stoer–Wagner alone on a prebuilt dense graph of {@code tokens} vertices.</li>
+ *   <li>{@code modelProbe} and {@code modelTier0}: the probe as the scorer runs it (the chunk's embedding-layer
+ *       vectors from the model, then the analysis) and a tier-0 inference of the same full chunk (gate passing,
+ *       fresh stream state), on the {@code baseline} preset (64 tokens, hidden 256) and on all-MiniLM-L6-v2
+ *       ({@code minilm}, 128 tokens, hidden 384). Both run in the same JMH run with the same kernel, so
+ *       modelProbe / modelTier0 is the probe's share of the inference (target: at most 5 %). Their secondary
+ *       counters cpuNanos / calls give the thread's CPU time per call, steadier on a shared machine.</li>
  * </ul>
- * Compare with a tier-0 inference of a chunk of the same size (TierLatencyBenchmark).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
 public class CoherenceProbeBenchmark {
 
     /** A chunk of token vectors and a probe sized for it. */
@@ -97,6 +125,75 @@ public class CoherenceProbeBenchmark {
         }
     }
 
+    /** A model, one full chunk of its token ids, a probe and inference buffers. */
+    @State(Scope.Thread)
+    public static class ModelChunk {
+        private static final GatePacket PASS = new GatePacket(100, 95, 5, 8192, 3, 0);
+
+        /** {@code baseline} (synthetic preset) or {@code minilm} (all-MiniLM-L6-v2 from ONNX). */
+        @Param({"baseline", "minilm"})
+        public String model;
+
+        ModelWeights weights;
+        GatedTransformer transformer;
+        InferBuffers buffers;
+        InferOutput output;
+        InferState state;
+        CoherenceProbe probe;
+        int[] ids;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Kernels kernels = KernelProvider.get();
+            weights = switch (model) {
+                case "baseline" -> SyntheticWeights.generate(TransformerConfig.baseline(), 7);
+                case "minilm" -> OnnxImporter.importBytes(resource("/all-minilm-l6-v2.onnx"),
+                        new String(resource("/all-minilm-l6-v2-tokenizer.json"), StandardCharsets.UTF_8),
+                        OnnxImportOptions.defaults()).weights();
+                default -> throw new IllegalArgumentException("model must be baseline or minilm: " + model);
+            };
+            TransformerConfig cfg = weights.config();
+            int n = cfg.seqLenMax();
+            SplittableRandom r = new SplittableRandom(42);
+            ids = new int[n];
+            if (cfg.isEncoder()) {
+                ids[0] = 101;
+                for (int i = 1; i < n - 1; i++) ids[i] = 1000 + r.nextInt(28000);
+                ids[n - 1] = 102;
+            } else {
+                for (int i = 0; i < n; i++) ids[i] = r.nextInt(cfg.vocabSize());
+            }
+            transformer = new GatedTransformer(weights, GatePolicy.defaults(), RuntimeOptions.defaults(), kernels);
+            buffers = transformer.newBuffers();
+            output = transformer.newOutput();
+            state = transformer.newState();
+            probe = new CoherenceProbe(CoherenceProbeConfig.defaults(), n, kernels);
+        }
+
+        private static byte[] resource(String name) {
+            try (InputStream in = CoherenceProbeBenchmark.class.getResourceAsStream(name)) {
+                if (in == null) throw new IllegalStateException(name + " is not on the classpath");
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Benchmark
+    public long modelProbe(ModelChunk c, CpuTime cpu) {
+        cpu.calls++;
+        return c.probe.analyze(c.weights, c.ids, 0, c.ids.length) + c.probe.partitionCount();
+    }
+
+    @Benchmark
+    public float modelTier0(ModelChunk c, CpuTime cpu) {
+        cpu.calls++;
+        c.state.reset();
+        c.transformer.infer(InferInput.of(c.ids, ModelChunk.PASS), c.state, c.buffers, c.output);
+        return c.output.output()[0];
+    }
+
     @Benchmark
     public long probe(Chunk c) {
         return c.probe.analyze(c.vectors, c.tokens, c.width) + c.probe.partitionCount();
@@ -105,5 +202,32 @@ public class CoherenceProbeBenchmark {
     @Benchmark
     public double minCut(Graph g) {
         return g.minCut.compute(g.weights, g.tokens);
+    }
+    /**
+     * Thread CPU time over each measurement iteration, read outside the timed calls (JMH secondary counters
+     * {@code calls} and {@code cpuNanos}; cpuNanos / calls is the CPU time per call, which on a shared machine
+     * leaves out the time the thread waited for a core).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CpuTime {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        /** Benchmark calls in the iteration. */
+        public long calls;
+        /** CPU time of the benchmark thread over the iteration, in nanoseconds. */
+        public long cpuNanos;
+        private long start;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            calls = 0;
+            cpuNanos = 0;
+            start = THREADS.getCurrentThreadCpuTime();
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            cpuNanos = THREADS.getCurrentThreadCpuTime() - start;
+        }
     }
 }

@@ -18,10 +18,13 @@ import dev.mcgt.runtime.RuntimeOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * all-MiniLM-L6-v2 on one chunk, one thread: our INT8 tier 0 (gate passing, full window, fresh stream state per
  * call, as the parity test) against ONNX Runtime fp32 and ONNX Runtime's INT8 ({@code -q}) model on the same
  * token ids. Every engine returns the mean-pooled, L2-normalised embedding. Ratios within one run are what to
- * compare; the input is {@code tokens} ids framed by [CLS] ... [SEP].
+ * compare; the input is {@code tokens} ids framed by [CLS] ... [SEP]. The secondary counters {@code cpuNanos} /
+ * {@code calls} give the benchmark thread's CPU time per call (see {@link CpuTime}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -110,7 +114,8 @@ public class MiniLmBenchmark {
     }
 
     @Benchmark
-    public float embed() throws OrtException {
+    public float embed(CpuTime cpu) throws OrtException {
+        cpu.calls++;
         if (model != null) {
             state.reset();
             model.infer(InferInput.of(ids, PASS), state, buffers, output);
@@ -141,6 +146,33 @@ public class MiniLmBenchmark {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+    /**
+     * Thread CPU time over each measurement iteration, read outside the timed calls (JMH secondary counters
+     * {@code calls} and {@code cpuNanos}; cpuNanos / calls is the CPU time per call, which on a shared machine
+     * leaves out the time the thread waited for a core).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CpuTime {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        /** Benchmark calls in the iteration. */
+        public long calls;
+        /** CPU time of the benchmark thread over the iteration, in nanoseconds. */
+        public long cpuNanos;
+        private long start;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            calls = 0;
+            cpuNanos = 0;
+            start = THREADS.getCurrentThreadCpuTime();
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            cpuNanos = THREADS.getCurrentThreadCpuTime() - start;
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.mcgt.coherence;
 
 import dev.mcgt.McgtException;
 import dev.mcgt.gate.GatePacket;
+import dev.mcgt.kernel.KernelProvider;
+import dev.mcgt.kernel.Kernels;
 import dev.mcgt.model.ModelWeights;
 import java.util.Arrays;
 
@@ -63,13 +65,21 @@ public final class CoherenceProbe {
     private final int[] partOf;
     private final int[] renumber;
 
-    /** A probe for chunks of up to {@code maxTokens} tokens (1..4096). */
+    /** A probe for chunks of up to {@code maxTokens} tokens (1..4096), on the default kernel. */
     public CoherenceProbe(CoherenceProbeConfig config, int maxTokens) {
+        this(config, maxTokens, KernelProvider.get());
+    }
+
+    /**
+     * A probe for chunks of up to {@code maxTokens} tokens (1..4096) whose similarity dot products run on
+     * {@code kernels} (every kernel gives the same bits, so λ and the partitions do not depend on the choice).
+     */
+    public CoherenceProbe(CoherenceProbeConfig config, int maxTokens, Kernels kernels) {
         if (config == null) throw McgtException.badConfig("coherence probe config is missing");
         this.config = config;
         this.maxTokens = maxTokens;
-        this.graph = new TokenGraph(maxTokens);
-        this.minCut = new MinCut(maxTokens);
+        this.graph = new TokenGraph(maxTokens, kernels);
+        this.minCut = new MinCut(maxTokens, kernels);
         this.sides = new boolean[maxTokens];
         this.boundaryToken = new boolean[maxTokens];
         this.partitionId = new int[maxTokens];

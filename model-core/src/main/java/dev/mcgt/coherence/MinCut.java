@@ -1,6 +1,8 @@
 package dev.mcgt.coherence;
 
 import dev.mcgt.McgtException;
+import dev.mcgt.kernel.KernelProvider;
+import dev.mcgt.kernel.Kernels;
 
 /**
  * Exact global minimum cut of an undirected graph with non-negative weights (Stoer–Wagner), on a dense
@@ -21,6 +23,7 @@ import dev.mcgt.McgtException;
  */
 public final class MinCut {
     private final int maxVertices;
+    private final Kernels kernels;
     /** Working matrix, stride = the current graph's vertex count; merged vertices are compacted away. */
     private final double[] g;
     private final double[] key;
@@ -32,8 +35,18 @@ public final class MinCut {
     private double cutWeight;
     private int sideTrueCount;
 
-    /** A workspace for graphs of up to {@code maxVertices} vertices (1..4096). */
+    /** A workspace for graphs of up to {@code maxVertices} vertices (1..4096), on the default kernel. */
     public MinCut(int maxVertices) {
+        this(maxVertices, KernelProvider.get());
+    }
+
+    /**
+     * A workspace for graphs of up to {@code maxVertices} vertices (1..4096) whose key updates run on
+     * {@code kernels} (every kernel picks the same vertices, so results do not depend on the choice).
+     */
+    public MinCut(int maxVertices, Kernels kernels) {
+        if (kernels == null) throw McgtException.badConfig("kernels are missing");
+        this.kernels = kernels;
         if (maxVertices < 1 || maxVertices > 4096) {
             throw McgtException.badConfig("min-cut size must be in 1..4096, got " + maxVertices);
         }
@@ -136,28 +149,28 @@ public final class MinCut {
             // Slots already in the set carry key -∞ (adding finite weights keeps them there).
             key[0] = Double.NEGATIVE_INFINITY;
             System.arraycopy(g, 1, key, 1, m - 1); // row 0 of the working matrix
-            int s = 0;
-            int t = 0;
-            double phaseCut = 0.0;
-            for (int added = 1; added < m; added++) {
-                int sel = 1;
-                double sk = Double.NEGATIVE_INFINITY;
-                for (int u = 0; u < m; u++) {
-                    if (key[u] > sk) {
-                        sk = key[u];
-                        sel = u;
-                    }
-                }
-                if (added == m - 1) {
-                    t = sel;
-                    phaseCut = sk;
-                } else {
-                    s = sel;
-                    key[sel] = Double.NEGATIVE_INFINITY;
-                    int row = sel * stride;
-                    for (int u = 0; u < m; u++) key[u] += g[row + u];
+            // The most tightly connected slot (ties to the lowest); afterwards found in the same pass that adds
+            // the chosen slot's row to the keys. Added slots hold −∞ and are never chosen (−∞ + ∞ would be NaN,
+            // which a strict comparison never picks either).
+            int sel = 1;
+            double sk = Double.NEGATIVE_INFINITY;
+            for (int u = 0; u < m; u++) {
+                if (key[u] > sk) {
+                    sk = key[u];
+                    sel = u;
                 }
             }
+            int s = 0;
+            for (int added = 1; added < m - 1; added++) {
+                s = sel;
+                key[sel] = Double.NEGATIVE_INFINITY;
+                int row = sel * stride;
+                sel = kernels.addAndArgMax(key, g, row, m);
+                if (sel < 0) sel = 1; // unreachable with finite weights: an unadded slot has a finite key
+            }
+            sk = key[sel];
+            int t = sel;
+            double phaseCut = sk;
             if (phaseCut < best) {
                 best = phaseCut;
                 for (int v = 0; v < count; v++) bestSide[v] = owner[v] == t;

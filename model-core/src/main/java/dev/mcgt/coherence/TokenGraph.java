@@ -1,6 +1,8 @@
 package dev.mcgt.coherence;
 
 import dev.mcgt.McgtException;
+import dev.mcgt.kernel.KernelProvider;
+import dev.mcgt.kernel.Kernels;
 import dev.mcgt.kernel.QuantizedMatrix;
 import dev.mcgt.model.ModelWeights;
 
@@ -15,8 +17,9 @@ import dev.mcgt.model.ModelWeights;
  * positive similarity is an edge.
  *
  * <p>A workspace sized once for up to {@code maxTokens} tokens; building a graph allocates nothing. Not
- * thread-safe. Arithmetic order is fixed (eight float partial sums per dot product, combined pairwise),
- * so the same vectors give bit-identical weights on every machine.
+ * thread-safe. Arithmetic order is fixed (eight float partial sums per dot product, combined pairwise: the
+ * order of {@link Kernels#dotsF32}, which computes the dot products of {@link #build(float[], int, int, int)}),
+ * so the same vectors give bit-identical weights on every machine and with either kernel.
  */
 public final class TokenGraph {
     /** {@code topK} value meaning "keep every edge". */
@@ -26,10 +29,19 @@ public final class TokenGraph {
     private final double[] weights;
     private final double[] invNorm;
     private final boolean[] keep;
+    private final float[] dots;
+    private final Kernels kernels;
     private int n;
 
-    /** A workspace for chunks of up to {@code maxTokens} tokens (1..4096). */
+    /** A workspace for chunks of up to {@code maxTokens} tokens (1..4096), on the default kernel. */
     public TokenGraph(int maxTokens) {
+        this(maxTokens, KernelProvider.get());
+    }
+
+    /** A workspace for chunks of up to {@code maxTokens} tokens (1..4096) whose dot products run on {@code kernels}. */
+    public TokenGraph(int maxTokens, Kernels kernels) {
+        if (kernels == null) throw McgtException.badConfig("kernels are missing");
+        this.kernels = kernels;
         if (maxTokens < 1 || maxTokens > 4096) {
             throw McgtException.badConfig("token graph size must be in 1..4096, got " + maxTokens);
         }
@@ -37,6 +49,7 @@ public final class TokenGraph {
         this.weights = new double[maxTokens * maxTokens];
         this.invNorm = new double[maxTokens];
         this.keep = new boolean[maxTokens * maxTokens];
+        this.dots = new float[maxTokens];
     }
 
     public int maxTokens() { return maxTokens; }
@@ -70,14 +83,18 @@ public final class TokenGraph {
         if (topK < 0) throw McgtException.badInput("top-k must be 0 (dense) or positive, got " + topK);
         this.n = n;
         for (int i = 0; i < n; i++) {
-            double sq = dot(vectors, i * dim, vectors, i * dim, dim);
+            kernels.dotsF32(1, 1, dim, vectors, i * dim, dim, vectors, i * dim, dim, dots, 0, 1);
+            double sq = dots[0];
             if (!Double.isFinite(sq)) throw McgtException.badInput("token vector " + i + " is not finite");
             invNorm[i] = sq > 0.0 ? 1.0 / Math.sqrt(sq) : 0.0;
         }
         for (int i = 0; i < n; i++) {
             weights[i * n + i] = 0.0;
+            int rest = n - i - 1;
+            // row i against every later row in one call: the upper triangle only
+            kernels.dotsF32(1, rest, dim, vectors, i * dim, dim, vectors, (i + 1) * dim, dim, dots, 0, Math.max(rest, 1));
             for (int j = i + 1; j < n; j++) {
-                double c = dot(vectors, i * dim, vectors, j * dim, dim) * invNorm[i] * invNorm[j];
+                double c = (double) dots[j - i - 1] * invNorm[i] * invNorm[j];
                 double w = c > 0.0 ? Math.min(c, 1.0) : 0.0;
                 weights[i * n + j] = w;
                 weights[j * n + i] = w;

@@ -177,6 +177,31 @@ public final class KernelProvider {
             v.add(gamma, 0, a1, 0, len);
             s.add(gamma, 0, a2, 0, len);
             if (!sameBits(a1, a2)) return "addScaledInt8/add differs at length " + len;
+            int rowsN = 1 + len % 5;
+            int[] rows = new int[rowsN];
+            float[] alpha = randomFloats(rnd, rowsN, -1f, 1f);
+            for (int i = 0; i < rowsN; i++) rows[i] = rnd.nextInt(3);
+            float[] vf = randomFloats(rnd, 3 * len + 1, -100f, 100f);
+            v.addScaledRows(rowsN, alpha, 0, rows, 0, vf, 1, len, a1, 0, len);
+            s.addScaledRows(rowsN, alpha, 0, rows, 0, vf, 1, len, a2, 0, len);
+            if (!sameBits(a1, a2)) return "addScaledRows differs at length " + len;
+            float[] rowsF = randomFloats(rnd, 5 * len + 2, -3f, 3f);
+            float[] d1 = new float[6];
+            float[] d2 = new float[6];
+            v.dotsF32(1, 5, len, rowsF, 1, len, rowsF, 2, len, d1, 0, 6);
+            s.dotsF32(1, 5, len, rowsF, 1, len, rowsF, 2, len, d2, 0, 6);
+            if (!sameBits(d1, d2)) return "dotsF32 differs at length " + len;
+            double[] k1 = new double[len];
+            double[] k2 = new double[len];
+            double[] wRow = new double[len + 1];
+            for (int i = 0; i < len; i++) {
+                k1[i] = rnd.nextInt(4) == 0 ? Double.NEGATIVE_INFINITY : rnd.nextInt(3) * 0.25;
+                k2[i] = k1[i];
+                wRow[i + 1] = rnd.nextInt(3) * 0.5;
+            }
+            if (v.addAndArgMax(k1, wRow, 1, len) != s.addAndArgMax(k2, wRow, 1, len) || !Arrays.equals(k1, k2)) {
+                return "addAndArgMax differs at length " + len;
+            }
         }
         return null;
     }

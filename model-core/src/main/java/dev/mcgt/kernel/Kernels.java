@@ -69,6 +69,61 @@ public interface Kernels {
     /** y[yOff + d] += alpha · v[vOff + d] for d < len (f32 multiply, then f32 add, no fused multiply-add). */
     void addScaledInt8(float alpha, byte[] v, int vOff, float[] y, int yOff, int len);
 
+    /**
+     * Weighted sum of rows: for i = 0..n−1 in order, with {@code row = vOff + rows[rOff + i] · ldv},
+     * {@code y[yOff + d] = y[yOff + d] + alpha[aOff + i] · v[row + d]} for d &lt; len (f32 multiply, then f32
+     * add, no fused multiply-add). With v holding int8 values widened to f32 this is {@link #addScaledInt8}
+     * applied n times; attention uses it for P·V.
+     */
+    default void addScaledRows(int n, float[] alpha, int aOff, int[] rows, int rOff, float[] v, int vOff, int ldv,
+                               float[] y, int yOff, int len) {
+        ScalarKernels.checkScaledRows(n, alpha, aOff, rows, rOff, v.length, vOff, ldv, y, yOff, len);
+        for (int i = 0; i < n; i++) {
+            float a = alpha[aOff + i];
+            int row = vOff + rows[rOff + i] * ldv;
+            for (int d = 0; d < len; d++) y[yOff + d] = y[yOff + d] + a * v[row + d];
+        }
+    }
+
+    /**
+     * Float dot products of rows (token similarity graphs): {@code out[oOff + i·ldo + j] = dot(a row i, b row j)}
+     * for i &lt; m, j &lt; n, rows of {@code len} values at {@code aOff + i·lda} and {@code bOff + j·ldb}. Each dot
+     * product is computed in a fixed order: eight f32 partial sums, lane l taking the products of k ≡ l (mod 8)
+     * for k &lt; len − len mod 8 in increasing k (f32 multiply, then f32 add, no fused multiply-add); the last
+     * len mod 8 products are added to lane 0 in increasing k; the lanes are combined with
+     * {@link FloatMath#combine8}.
+     */
+    default void dotsF32(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] out, int oOff, int ldo) {
+        ScalarKernels.checkDots(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                out[oOff + i * ldo + j] = ScalarKernels.dotF32(a, aOff + i * lda, b, bOff + j * ldb, len);
+            }
+        }
+    }
+
+    /**
+     * One step of a maximum-adjacency ordering (Stoer–Wagner min cut): {@code key[u] = key[u] + w[wOff + u]} for
+     * u &lt; m (f64 adds), then the slot a strict scan in slot order picks: the first u whose key is greater than
+     * every key before it and not less than any key after it, i.e. the first maximal key (NaN is never picked;
+     * +0.0 and −0.0 compare equal). Returns −1 when no key is greater than −∞.
+     */
+    default int addAndArgMax(double[] key, double[] w, int wOff, int m) {
+        ScalarKernels.checkArgMax(key, w, wOff, m);
+        int sel = -1;
+        double best = Double.NEGATIVE_INFINITY;
+        for (int u = 0; u < m; u++) {
+            double k = key[u] + w[wOff + u];
+            key[u] = k;
+            if (k > best) {
+                best = k;
+                sel = u;
+            }
+        }
+        return sel;
+    }
+
     /** y[yOff + d] += x[xOff + d] for d < len. */
     void add(float[] x, int xOff, float[] y, int yOff, int len);
 }

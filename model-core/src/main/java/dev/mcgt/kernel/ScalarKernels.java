@@ -275,6 +275,58 @@ public final class ScalarKernels implements Kernels {
         Objects.checkFromIndexSize(oOff, Math.addExact(Math.multiplyExact(m - 1, ldo), n), out.length);
     }
 
+    static void checkScaledRows(int n, float[] alpha, int aOff, int[] rows, int rOff, int vLength, int vOff, int ldv,
+                                float[] y, int yOff, int len) {
+        if (n < 0 || len < 0 || ldv < 0 || vOff < 0) throw new IllegalArgumentException("negative dimension or offset");
+        Objects.checkFromIndexSize(aOff, n, alpha.length);
+        Objects.checkFromIndexSize(rOff, n, rows.length);
+        Objects.checkFromIndexSize(yOff, len, y.length);
+        if (n == 0) return;
+        int lo = Integer.MAX_VALUE;
+        int hi = Integer.MIN_VALUE;
+        for (int i = rOff; i < rOff + n; i++) {
+            int r = rows[i];
+            lo = Math.min(lo, r);
+            hi = Math.max(hi, r);
+        }
+        if (lo < 0) throw new IndexOutOfBoundsException("row index " + lo + " is negative");
+        Objects.checkFromIndexSize(Math.addExact(vOff, Math.multiplyExact(hi, ldv)), len, vLength);
+    }
+
+    static void checkDots(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] out, int oOff, int ldo) {
+        if (m < 0 || n < 0 || len < 0) throw new IllegalArgumentException("negative dimension");
+        if (m == 0 || n == 0) return;
+        if (lda < 0 || ldb < 0 || ldo < n) throw new IllegalArgumentException("leading dimension too small");
+        Objects.checkFromIndexSize(aOff, Math.addExact(Math.multiplyExact(m - 1, lda), len), a.length);
+        Objects.checkFromIndexSize(bOff, Math.addExact(Math.multiplyExact(n - 1, ldb), len), b.length);
+        Objects.checkFromIndexSize(oOff, Math.addExact(Math.multiplyExact(m - 1, ldo), n), out.length);
+    }
+
+    /** One dot product in the order of {@link Kernels#dotsF32}. */
+    static float dotF32(float[] a, int ao, float[] b, int bo, int len) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int k = 0;
+        for (; k <= len - 8; k += 8) {
+            s0 += a[ao + k] * b[bo + k];
+            s1 += a[ao + k + 1] * b[bo + k + 1];
+            s2 += a[ao + k + 2] * b[bo + k + 2];
+            s3 += a[ao + k + 3] * b[bo + k + 3];
+            s4 += a[ao + k + 4] * b[bo + k + 4];
+            s5 += a[ao + k + 5] * b[bo + k + 5];
+            s6 += a[ao + k + 6] * b[bo + k + 6];
+            s7 += a[ao + k + 7] * b[bo + k + 7];
+        }
+        for (; k < len; k++) s0 += a[ao + k] * b[bo + k];
+        return FloatMath.combine8(s0, s1, s2, s3, s4, s5, s6, s7);
+    }
+
+    static void checkArgMax(double[] key, double[] w, int wOff, int m) {
+        if (m < 0) throw new IllegalArgumentException("negative length");
+        Objects.checkFromIndexSize(0, m, key.length);
+        Objects.checkFromIndexSize(wOff, m, w.length);
+    }
+
     static void checkLayerNorm(float[] x, int xOff, int n, float[] gamma, float[] beta, float[] out, int outOff) {
         Objects.checkFromIndexSize(xOff, n, x.length);
         Objects.checkFromIndexSize(0, n, gamma.length);

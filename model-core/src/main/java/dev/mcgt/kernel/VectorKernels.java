@@ -2,6 +2,7 @@ package dev.mcgt.kernel;
 
 import dev.mcgt.config.Activation;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -37,6 +38,8 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+    private static final int DL = 4;
     private static final int L = 8;
     /** Output columns per weight panel: two f32 vectors. */
     static final int PANEL = 16;
@@ -721,6 +724,134 @@ final class VectorKernels implements Kernels {
             FloatVector.fromArray(F, y, yOff + d).add(bv.mul(alpha)).intoArray(y, yOff + d);
         }
         for (; d < len; d++) y[yOff + d] = y[yOff + d] + alpha * (float) v[vOff + d];
+    }
+
+    @Override
+    public void addScaledRows(int n, float[] alpha, int aOff, int[] rows, int rOff, float[] v, int vOff, int ldv,
+                              float[] y, int yOff, int len) {
+        ScalarKernels.checkScaledRows(n, alpha, aOff, rows, rOff, v.length, vOff, ldv, y, yOff, len);
+        // y stays in registers across all n rows, 32 (then 8) columns at a time; per column the adds happen in
+        // row order, exactly as the scalar loop
+        int d = 0;
+        for (; d <= len - 4 * L; d += 4 * L) {
+            int yo = yOff + d;
+            FloatVector y0 = FloatVector.fromArray(F, y, yo), y1 = FloatVector.fromArray(F, y, yo + L);
+            FloatVector y2 = FloatVector.fromArray(F, y, yo + 2 * L), y3 = FloatVector.fromArray(F, y, yo + 3 * L);
+            for (int i = 0; i < n; i++) {
+                FloatVector a = FloatVector.broadcast(F, alpha[aOff + i]);
+                int row = vOff + rows[rOff + i] * ldv + d;
+                y0 = y0.add(FloatVector.fromArray(F, v, row).mul(a));
+                y1 = y1.add(FloatVector.fromArray(F, v, row + L).mul(a));
+                y2 = y2.add(FloatVector.fromArray(F, v, row + 2 * L).mul(a));
+                y3 = y3.add(FloatVector.fromArray(F, v, row + 3 * L).mul(a));
+            }
+            y0.intoArray(y, yo);
+            y1.intoArray(y, yo + L);
+            y2.intoArray(y, yo + 2 * L);
+            y3.intoArray(y, yo + 3 * L);
+        }
+        for (; d <= len - L; d += L) {
+            int yo = yOff + d;
+            FloatVector y0 = FloatVector.fromArray(F, y, yo);
+            for (int i = 0; i < n; i++) {
+                int row = vOff + rows[rOff + i] * ldv + d;
+                y0 = y0.add(FloatVector.fromArray(F, v, row).mul(alpha[aOff + i]));
+            }
+            y0.intoArray(y, yo);
+        }
+        if (d < len) {
+            for (int i = 0; i < n; i++) {
+                float a = alpha[aOff + i];
+                int row = vOff + rows[rOff + i] * ldv;
+                for (int c = d; c < len; c++) y[yOff + c] = y[yOff + c] + a * v[row + c];
+            }
+        }
+    }
+
+    @Override
+    public void dotsF32(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] out, int oOff, int ldo) {
+        ScalarKernels.checkDots(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+        if (m == 0 || n == 0) return;
+        int kv = len - len % L;
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            int oi = oOff + i * ldo;
+            int j = 0;
+            // four b rows at a time share each load of a; lane l of accumulator r is partial sum l of dot (i, j + r)
+            for (; j <= n - 4; j += 4) {
+                int b0 = bOff + j * ldb;
+                int b1 = b0 + ldb;
+                int b2 = b1 + ldb;
+                int b3 = b2 + ldb;
+                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+                for (int k = 0; k < kv; k += L) {
+                    FloatVector av = FloatVector.fromArray(F, a, ai + k);
+                    c0 = c0.add(av.mul(FloatVector.fromArray(F, b, b0 + k)));
+                    c1 = c1.add(av.mul(FloatVector.fromArray(F, b, b1 + k)));
+                    c2 = c2.add(av.mul(FloatVector.fromArray(F, b, b2 + k)));
+                    c3 = c3.add(av.mul(FloatVector.fromArray(F, b, b3 + k)));
+                }
+                out[oi + j] = finishDot(c0.lane(0), c0.lane(1), c0.lane(2), c0.lane(3), c0.lane(4), c0.lane(5),
+                        c0.lane(6), c0.lane(7), a, ai, b, b0, kv, len);
+                out[oi + j + 1] = finishDot(c1.lane(0), c1.lane(1), c1.lane(2), c1.lane(3), c1.lane(4), c1.lane(5),
+                        c1.lane(6), c1.lane(7), a, ai, b, b1, kv, len);
+                out[oi + j + 2] = finishDot(c2.lane(0), c2.lane(1), c2.lane(2), c2.lane(3), c2.lane(4), c2.lane(5),
+                        c2.lane(6), c2.lane(7), a, ai, b, b2, kv, len);
+                out[oi + j + 3] = finishDot(c3.lane(0), c3.lane(1), c3.lane(2), c3.lane(3), c3.lane(4), c3.lane(5),
+                        c3.lane(6), c3.lane(7), a, ai, b, b3, kv, len);
+            }
+            for (; j < n; j++) {
+                int b0 = bOff + j * ldb;
+                FloatVector c0 = FloatVector.zero(F);
+                for (int k = 0; k < kv; k += L) {
+                    c0 = c0.add(FloatVector.fromArray(F, a, ai + k).mul(FloatVector.fromArray(F, b, b0 + k)));
+                }
+                out[oi + j] = finishDot(c0.lane(0), c0.lane(1), c0.lane(2), c0.lane(3), c0.lane(4), c0.lane(5),
+                        c0.lane(6), c0.lane(7), a, ai, b, b0, kv, len);
+            }
+        }
+    }
+
+    /** Adds the tail products k in [kv, len) to lane 0 in order, then the canonical combine. */
+    private static float finishDot(float s0, float s1, float s2, float s3, float s4, float s5, float s6, float s7,
+                                   float[] a, int ai, float[] b, int bj, int kv, int len) {
+        for (int k = kv; k < len; k++) s0 += a[ai + k] * b[bj + k];
+        return FloatMath.combine8(s0, s1, s2, s3, s4, s5, s6, s7);
+    }
+
+    @Override
+    public int addAndArgMax(double[] key, double[] w, int wOff, int m) {
+        ScalarKernels.checkArgMax(key, w, wOff, m);
+        // the adds with a running maximum per lane (a strict comparison: NaN never enters), the largest value,
+        // then the first slot holding a key equal to it: the slot of a strict scan in slot order
+        DoubleVector mx = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
+        int u = 0;
+        for (; u <= m - DL; u += DL) {
+            DoubleVector k = DoubleVector.fromArray(D, key, u).add(DoubleVector.fromArray(D, w, wOff + u));
+            k.intoArray(key, u);
+            mx = mx.blend(k, k.compare(VectorOperators.GT, mx));
+        }
+        double best = mx.lane(0);
+        double l1 = mx.lane(1), l2 = mx.lane(2), l3 = mx.lane(3);
+        if (l1 > best) best = l1;
+        if (l2 > best) best = l2;
+        if (l3 > best) best = l3;
+        for (; u < m; u++) {
+            double k = key[u] + w[wOff + u];
+            key[u] = k;
+            if (k > best) best = k;
+        }
+        if (!(best > Double.NEGATIVE_INFINITY)) return -1;
+        int v = 0;
+        for (; v <= m - DL; v += DL) {
+            var eq = DoubleVector.fromArray(D, key, v).compare(VectorOperators.EQ, best);
+            if (eq.anyTrue()) return v + eq.firstTrue();
+        }
+        for (; v < m; v++) {
+            if (key[v] == best) return v;
+        }
+        throw new IllegalStateException("maximum key not found"); // unreachable: best is one of the keys
     }
 
     @Override

@@ -39,6 +39,9 @@ final class ForwardPass {
         int keep;
     }
 
+    /** Queries whose attention scores are computed by one int8 GEMM per head. */
+    static final int ATT_QUERY_BLOCK = 64;
+
     private final TransformerConfig cfg;
     private final Kernels kernels;
     private final ModelWeights weights;
@@ -390,36 +393,54 @@ final class ForwardPass {
     private void attention(int qStart, int m, int cv, Call c, InferBuffers b) {
         InferStats st = c.stats;
         int window = c.window;
+        int stride = b.keyStride;
         for (int i = 0, len = (m - qStart) * d; i < len; i++) b.att[i] = 0f;
         long dots = 0;
-        for (int r = qStart; r < m; r++) {
-            int pq = b.keyPos[cv + r];
-            int n = visibleKeys(pq, r, m, cv, window, c, b);
-            int qRow = r - qStart;
+        // int8 values widened once for P·V (exact, so alpha · v is the same product as with the int8 value)
+        byte[] vi = b.valueInt8;
+        float[] vf = b.valueF32;
+        for (int i = 0, len = (cv + m) * d; i < len; i++) vf[i] = vi[i];
+        // Queries in blocks: the visible keys of each query of the block, then per head one int8 GEMM of the
+        // block's queries against the span of keys any of them sees (exact integers, so computing a few scores
+        // that are then not used changes nothing), softmax over each query's visible keys and P·V.
+        for (int q0 = qStart; q0 < m; q0 += ATT_QUERY_BLOCK) {
+            int q1 = Math.min(m, q0 + ATT_QUERY_BLOCK);
+            int lo = Integer.MAX_VALUE;
+            int hi = -1;
+            for (int r = q0; r < q1; r++) {
+                int list = (r - q0) * stride;
+                int n = visibleKeys(b.keyPos[cv + r], r, m, cv, window, c, b, list);
+                b.keyCount[r - q0] = n;
+                if (n > 0) {
+                    lo = Math.min(lo, b.keyList[list]);
+                    hi = Math.max(hi, b.keyList[list + n - 1]);
+                }
+                dots += (long) n * heads;
+            }
+            if (hi < 0) continue;
+            int span = hi - lo + 1;
+            int qb = q1 - q0;
             for (int hh = 0; hh < heads; hh++) {
-                int qOff = (qRow * heads + hh) * headDim;
-                int t = 0;
-                while (t < n) {
-                    int startKey = b.keyList[t];
-                    int run = 1;
-                    while (t + run < n && b.keyList[t + run] == startKey + run) run++;
-                    kernels.gemmI32(1, run, headDim, b.qInt8, qOff, headDim, b.keyInt8, startKey * d + hh * headDim, d,
-                            b.scores, t, run);
-                    t += run;
-                }
-                float qs = b.qScale[qRow * heads + hh];
-                for (int i = 0; i < n; i++) {
-                    b.probs[i] = ((float) b.scores[i] * (qs * b.keyScale[b.keyList[i] * heads + hh])) * invSqrtHeadDim;
-                }
-                kernels.softmax(b.probs, 0, n);
-                int attOff = qRow * d + hh * headDim;
-                for (int i = 0; i < n; i++) {
-                    int key = b.keyList[i];
-                    kernels.addScaledInt8(b.probs[i] * b.valueScale[key * heads + hh], b.valueInt8, key * d + hh * headDim,
-                            b.att, attOff, headDim);
+                kernels.gemmI32(qb, span, headDim, b.qInt8, ((q0 - qStart) * heads + hh) * headDim, d,
+                        b.keyInt8, lo * d + hh * headDim, d, b.scores, 0, span);
+                for (int r = q0; r < q1; r++) {
+                    int qi = r - q0;
+                    int n = b.keyCount[qi];
+                    if (n == 0) continue;
+                    int qRow = r - qStart;
+                    int list = qi * stride;
+                    int sRow = qi * span - lo;
+                    float qs = b.qScale[qRow * heads + hh];
+                    for (int i = 0; i < n; i++) {
+                        int key = b.keyList[list + i];
+                        b.probs[i] = ((float) b.scores[sRow + key] * (qs * b.keyScale[key * heads + hh])) * invSqrtHeadDim;
+                    }
+                    kernels.softmax(b.probs, 0, n);
+                    for (int i = 0; i < n; i++) b.probs[i] = b.probs[i] * b.valueScale[b.keyList[list + i] * heads + hh];
+                    kernels.addScaledRows(n, b.probs, 0, b.keyList, list, b.valueF32, hh * headDim, d,
+                            b.att, qRow * d + hh * headDim, headDim);
                 }
             }
-            dots += (long) n * heads;
         }
         st.attentionDots += dots;
         st.macs += dots * headDim;
@@ -427,9 +448,12 @@ final class ForwardPass {
         st.floatAdds += dots * (OpCost.SOFTMAX_ADD + headDim);
     }
 
-    /** Fills {@code keyList} with the key rows visible to the query at compact row r (position pq). */
-    private int visibleKeys(int pq, int r, int m, int cv, int window, Call c, InferBuffers b) {
-        int n = 0;
+    /**
+     * Fills {@code keyList[list..]} with the key rows (ascending) visible to the query at compact row r
+     * (position pq); returns their count.
+     */
+    private int visibleKeys(int pq, int r, int m, int cv, int window, Call c, InferBuffers b, int list) {
+        int n = list;
         for (int i = 0; i < cv; i++) {
             if (pq - b.keyPos[i] < window) b.keyList[n++] = i;
         }
@@ -447,7 +471,7 @@ final class ForwardPass {
             if (!visible && spikes) visible = b.spikeVisible[pk];
             if (visible) b.keyList[n++] = cv + j;
         }
-        return n;
+        return n - list;
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -32,9 +32,13 @@ public final class InferBuffers {
     final float[] keyScale;
     final byte[] valueInt8;
     final float[] valueScale;
+    final float[] valueF32;
     final int[] keyPos;
-    // One query's visible keys, raw scores and probabilities.
+    // Visible keys of a block of queries (keyStride per query) and their counts, the block's raw scores,
+    // and one query's probabilities.
+    final int keyStride;
     final int[] keyList;
+    final int[] keyCount;
     final int[] scores;
     final float[] probs;
     // Token bookkeeping: chunk position of each kept row; compact row → kept row; compact positions.
@@ -82,9 +86,13 @@ public final class InferBuffers {
         keyScale = new float[keys * h];
         valueInt8 = new byte[keys * d];
         valueScale = new float[keys * h];
+        valueF32 = new float[keys * d];
         keyPos = new int[keys];
-        keyList = new int[keys];
-        scores = new int[keys];
+        int block = Math.min(s, ForwardPass.ATT_QUERY_BLOCK);
+        keyStride = keys;
+        keyList = new int[block * keys];
+        keyCount = new int[block];
+        scores = new int[block * keys];
         probs = new float[keys];
         rowPos = new int[s];
         compactRow = new int[s];

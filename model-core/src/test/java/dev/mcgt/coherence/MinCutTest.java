@@ -246,4 +246,100 @@ class MinCutTest {
         assertThatThrownBy(() -> mc.compute(new double[3], 2)).isInstanceOf(McgtException.class);
         assertThatThrownBy(() -> new MinCut(0)).isInstanceOf(McgtException.class).hasMessageContaining("1..4096");
     }
+
+    /**
+     * The selection rule written out as the textbook strict scan (first slot with the largest key), with the
+     * same merge order: the optimised selection must give the same cut weight (bits) and the same sides.
+     */
+    private static double referenceCut(double[] weights, int n, boolean[] sidesOut) {
+        double[] g = new double[n * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) g[i * n + j] = i == j ? 0.0 : weights[i * n + j];
+        int[] owner = new int[n];
+        for (int v = 0; v < n; v++) owner[v] = v;
+        double[] key = new double[n];
+        boolean[] best = new boolean[n];
+        double bestCut = Double.POSITIVE_INFINITY;
+        for (int m = n; m > 1; m--) {
+            key[0] = Double.NEGATIVE_INFINITY;
+            System.arraycopy(g, 1, key, 1, m - 1);
+            int s = 0;
+            int t = 0;
+            double cut = 0.0;
+            for (int added = 1; added < m; added++) {
+                int sel = 1;
+                double sk = Double.NEGATIVE_INFINITY;
+                for (int u = 0; u < m; u++) {
+                    if (key[u] > sk) {
+                        sk = key[u];
+                        sel = u;
+                    }
+                }
+                if (added == m - 1) {
+                    t = sel;
+                    cut = sk;
+                } else {
+                    s = sel;
+                    key[sel] = Double.NEGATIVE_INFINITY;
+                    for (int u = 0; u < m; u++) key[u] += g[sel * n + u];
+                }
+            }
+            if (cut < bestCut) {
+                bestCut = cut;
+                for (int v = 0; v < n; v++) best[v] = owner[v] == t;
+                if (bestCut == 0.0) break;
+            }
+            for (int u = 0; u < m; u++) {
+                double w = g[s * n + u] + g[t * n + u];
+                g[s * n + u] = w;
+                g[u * n + s] = w;
+            }
+            g[s * n + s] = 0.0;
+            int last = m - 1;
+            if (t != last) {
+                for (int u = 0; u < m; u++) g[t * n + u] = g[last * n + u];
+                for (int u = 0; u < m; u++) g[u * n + t] = g[u * n + last];
+                g[t * n + t] = 0.0;
+            }
+            int merged = s == last ? t : s;
+            for (int v = 0; v < n; v++) {
+                int o = owner[v];
+                if (o == t || o == s) owner[v] = merged;
+                else if (o == last) owner[v] = t;
+            }
+        }
+        if (best[0]) for (int v = 0; v < n; v++) best[v] = !best[v];
+        System.arraycopy(best, 0, sidesOut, 0, n);
+        return bestCut;
+    }
+
+    @Test
+    void sameCutAndSidesAsTheStrictScanOnTiesSignedZerosAndHugeWeights() {
+        Random rnd = new Random(99);
+        MinCut vectorOrDefault = new MinCut(40);
+        MinCut scalar = new MinCut(40, dev.mcgt.kernel.KernelProvider.scalar());
+        for (int t = 0; t < 600; t++) {
+            MinCut mc = t % 2 == 0 ? vectorOrDefault : scalar;
+            int n = 2 + rnd.nextInt(39);
+            int kind = t % 4;
+            double[] w = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    double x = switch (kind) {
+                        case 0 -> rnd.nextDouble();
+                        case 1 -> rnd.nextInt(3) * 0.5;                                  // many ties
+                        case 2 -> rnd.nextInt(4) == 0 ? -0.0 : rnd.nextInt(2);           // signed zeros
+                        default -> rnd.nextInt(3) == 0 ? Double.MAX_VALUE / 3 : rnd.nextDouble(); // sums overflow
+                    };
+                    w[i * n + j] = x;
+                    w[j * n + i] = x;
+                }
+            }
+            boolean[] expectedSides = new boolean[n];
+            double expected = referenceCut(w, n, expectedSides);
+            double actual = mc.compute(w, n);
+            assertThat(Double.doubleToRawLongBits(actual)).as("kind %d n %d", kind, n)
+                    .isEqualTo(Double.doubleToRawLongBits(expected));
+            for (int v = 0; v < n; v++) assertThat(mc.side(v)).as("kind %d n %d side %d", kind, n, v).isEqualTo(expectedSides[v]);
+        }
+    }
 }

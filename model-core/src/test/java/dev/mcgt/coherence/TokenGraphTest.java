@@ -23,6 +23,52 @@ class TokenGraphTest {
     }
 
     @Test
+    void scalarAndVectorKernelsGiveTheSameWeightsAndLambda() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.mcgt.kernel.KernelProvider.vector().isPresent(),
+                "vector kernel unavailable");
+        dev.mcgt.kernel.Kernels scalar = dev.mcgt.kernel.KernelProvider.scalar();
+        dev.mcgt.kernel.Kernels vector = dev.mcgt.kernel.KernelProvider.vector().orElseThrow();
+        Random rnd = new Random(5);
+        for (int[] shape : new int[][] {{1, 5}, {2, 3}, {9, 7}, {17, 37}, {33, 128}, {64, 385}, {128, 384}}) {
+            int n = shape[0];
+            int d = shape[1];
+            float[] flat = new float[n * d];
+            float[][] topic = new float[3][d];
+            for (float[] t : topic) for (int c = 0; c < d; c++) t[c] = (float) rnd.nextGaussian();
+            for (int i = 0; i < n; i++) {
+                float[] t = topic[rnd.nextInt(3)];
+                for (int c = 0; c < d; c++) flat[i * d + c] = t[c] + 0.5f * (float) rnd.nextGaussian();
+            }
+            if (n > 3) java.util.Arrays.fill(flat, 2 * d, 3 * d, 0f); // a zero vector
+            TokenGraph a = new TokenGraph(n, scalar);
+            TokenGraph b = new TokenGraph(n, vector);
+            a.build(flat, n, d, TokenGraph.DENSE);
+            b.build(flat, n, d, TokenGraph.DENSE);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertThat(Double.doubleToRawLongBits(b.weight(i, j))).as("%dx%d (%d,%d)", n, d, i, j)
+                            .isEqualTo(Double.doubleToRawLongBits(a.weight(i, j)));
+                    if (i < j) {
+                        // the historical formula: one scalar dot product per pair
+                        double c = TokenGraph.dot(flat, i * d, flat, j * d, d)
+                                * invNorm(flat, i, d) * invNorm(flat, j, d);
+                        assertThat(a.weight(i, j)).isEqualTo(c > 0.0 ? Math.min(c, 1.0) : 0.0);
+                    }
+                }
+            }
+            CoherenceProbe ps = new CoherenceProbe(CoherenceProbeConfig.defaults(), n, scalar);
+            CoherenceProbe pv = new CoherenceProbe(CoherenceProbeConfig.defaults(), n, vector);
+            assertThat(pv.analyze(flat, n, d)).isEqualTo(ps.analyze(flat, n, d));
+            assertThat(pv.report()).isEqualTo(ps.report());
+        }
+    }
+
+    private static double invNorm(float[] v, int i, int d) {
+        double sq = TokenGraph.dot(v, i * d, v, i * d, d);
+        return sq > 0.0 ? 1.0 / Math.sqrt(sq) : 0.0;
+    }
+
+    @Test
     void flatAndRowFormsAgreeBitForBit() {
         Random rnd = new Random(1);
         int n = 17;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -302,6 +303,128 @@ class KernelEquivalenceTest {
         vector.addScaledInt8(-1f, zeros, 0, y1, 0, 9);
         scalar.addScaledInt8(-1f, zeros, 0, y2, 0, 9);
         assertSameBits(y1, y2, "signed zero");
+    }
+
+    @Test
+    void addScaledRowsIsBitIdenticalAndEqualsRepeatedAddScaledInt8() {
+        int[] counts = {0, 1, 2, 3, 7, 33, 130};
+        int[] lens = {0, 1, 7, 8, 9, 31, 32, 33, 40, 64, 65, 100};
+        for (int t = 0; t < 80; t++) {
+            int n = counts[rnd.nextInt(counts.length)];
+            int len = lens[rnd.nextInt(lens.length)];
+            int ldv = len + rnd.nextInt(5);
+            int vRows = 1 + rnd.nextInt(20);
+            byte[] v = bytes(3 + vRows * ldv);
+            int[] rows = new int[n + 2];
+            for (int i = 0; i < rows.length; i++) rows[i] = rnd.nextInt(vRows);
+            float[] alpha = t % 3 == 0 ? wild(n + 1) : floats(n + 1, -0.5f, 0.5f);
+            float[] y = t % 4 == 0 ? wild(len + 5) : floats(len + 5, -2f, 2f);
+            float[] y1 = y.clone();
+            float[] y2 = y.clone();
+            float[] y3 = y.clone();
+            float[] vf = new float[v.length];
+            for (int i = 0; i < v.length; i++) vf[i] = v[i];
+            vector.addScaledRows(n, alpha, 1, rows, 2, vf, 3, ldv, y1, 4, len);
+            scalar.addScaledRows(n, alpha, 1, rows, 2, vf, 3, ldv, y2, 4, len);
+            for (int i = 0; i < n; i++) scalar.addScaledInt8(alpha[1 + i], v, 3 + rows[2 + i] * ldv, y3, 4, len);
+            assertSameBits(y1, y2, "addScaledRows n=" + n + " len=" + len);
+            assertSameBits(y2, y3, "addScaledRows vs addScaledInt8 n=" + n + " len=" + len);
+        }
+        int[] bad = {0, 5};
+        float[] alpha = {1f, 1f};
+        float[] v = new float[16];
+        float[] y = new float[4];
+        int[] negative = {1, -1};
+        for (Kernels k : new Kernels[] {vector, scalar}) {
+            assertThatThrownBy(() -> k.addScaledRows(2, alpha, 0, bad, 0, v, 0, 4, y, 0, 4))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> k.addScaledRows(2, alpha, 0, negative, 0, v, 4, 4, y, 0, 4))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
+    @Test
+    void dotsF32IsBitIdenticalOnOddShapes() {
+        int[] ms = {1, 2, 3};
+        int[] ns = {0, 1, 3, 4, 5, 8, 13};
+        int[] lens = {0, 1, 7, 8, 9, 15, 17, 37, 384, 385};
+        for (int t = 0; t < 80; t++) {
+            int m = ms[rnd.nextInt(ms.length)];
+            int n = ns[rnd.nextInt(ns.length)];
+            int len = lens[rnd.nextInt(lens.length)];
+            int lda = len + rnd.nextInt(3);
+            int ldb = len + rnd.nextInt(3);
+            float[] a = t % 3 == 0 ? wild(2 + m * lda) : floats(2 + m * lda, -3f, 3f);
+            float[] b = t % 3 == 0 ? wild(1 + n * ldb) : floats(1 + n * ldb, -3f, 3f);
+            int ldo = n + 2;
+            float[] o1 = new float[1 + m * ldo];
+            float[] o2 = new float[o1.length];
+            vector.dotsF32(m, n, len, a, 2, lda, b, 1, ldb, o1, 1, ldo);
+            scalar.dotsF32(m, n, len, a, 2, lda, b, 1, ldb, o2, 1, ldo);
+            assertSameBits(o1, o2, "dotsF32 " + m + "x" + n + "x" + len);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float r = ScalarKernels.dotF32(a, 2 + i * lda, b, 1 + j * ldb, len);
+                    assertThat(Float.floatToRawIntBits(o2[1 + i * ldo + j])).isEqualTo(Float.floatToRawIntBits(r));
+                }
+            }
+        }
+    }
+
+    @Test
+    void addAndArgMaxPicksTheFirstMaximumLikeAStrictScan() {
+        int[] lens = {0, 1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 128};
+        double[] pool = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, 0.0, -0.0, 0.5, 1.0, 1.0,
+                Double.MAX_VALUE};
+        for (int t = 0; t < 400; t++) {
+            int m = lens[rnd.nextInt(lens.length)];
+            double[] key = new double[m + 1];
+            double[] w = new double[m + 3];
+            int mode = t % 3;
+            for (int u = 0; u < key.length; u++) {
+                key[u] = mode == 0 ? rnd.nextDouble() : pool[rnd.nextInt(pool.length)];
+            }
+            for (int u = 0; u < w.length; u++) {
+                w[u] = mode == 2 ? pool[rnd.nextInt(pool.length)] : rnd.nextInt(3) * 0.25;
+            }
+            double[] k1 = key.clone();
+            double[] k2 = key.clone();
+            int v = vector.addAndArgMax(k1, w, 2, m);
+            int s = scalar.addAndArgMax(k2, w, 2, m);
+            // the reference: a strict scan, written out here
+            int expected = -1;
+            double best = Double.NEGATIVE_INFINITY;
+            for (int u = 0; u < m; u++) {
+                key[u] = key[u] + w[2 + u];
+                if (key[u] > best) {
+                    best = key[u];
+                    expected = u;
+                }
+            }
+            assertThat(s).as("scalar, m=%d", m).isEqualTo(expected);
+            assertThat(v).as("vector, m=%d", m).isEqualTo(expected);
+            for (int u = 0; u < key.length; u++) {
+                assertThat(Double.doubleToRawLongBits(k1[u])).isEqualTo(Double.doubleToRawLongBits(key[u]));
+                assertThat(Double.doubleToRawLongBits(k2[u])).isEqualTo(Double.doubleToRawLongBits(key[u]));
+            }
+        }
+    }
+
+    @Test
+    void gemmI32IsIdenticalOnAttentionShapes() {
+        // block of queries × span of keys × head width, rows strided by the model width (as attention calls it)
+        int[][] shapes = {{32, 128, 32}, {31, 77, 32}, {1, 40, 32}, {7, 9, 64}, {32, 151, 16}, {2, 1, 8}};
+        for (int[] sh : shapes) {
+            int m = sh[0], n = sh[1], k = sh[2];
+            int ld = 3 * k + 1;
+            byte[] a = bytes(5 + m * ld);
+            byte[] b = bytes(7 + n * ld);
+            int[] o1 = new int[2 + m * (n + 3)];
+            int[] o2 = new int[o1.length];
+            vector.gemmI32(m, n, k, a, 5, ld, b, 7, ld, o1, 2, n + 3);
+            scalar.gemmI32(m, n, k, a, 5, ld, b, 7, ld, o2, 2, n + 3);
+            assertThat(o1).as("gemmI32 %s", java.util.Arrays.toString(sh)).isEqualTo(o2);
+        }
     }
 
     @Test
