@@ -120,7 +120,7 @@ public final class DocumentScorer {
         this.ungatedKvContext = UngatedCost.kvContext(config);
         this.buffers = model.newBuffers();
         this.out = model.newOutput();
-        this.probe = new CoherenceProbe(probeConfig, config.seqLenMax());
+        this.probe = new CoherenceProbe(probeConfig, config.seqLenMax(), model.kernels());
         this.dim = weights.tokenEmbedding().cols();
         this.detector = new SpikeDetector(spikeConfig, config.seqLenMax(), dim);
         this.vectors = new float[config.seqLenMax() * dim];
