@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# bench.sh: builds the JMH benchmarks jar and runs it, one fork per benchmark variant.
+# bench.sh: builds the JMH benchmarks jar, runs the suite and writes the benchmark report.
 #
-# Usage: scripts/bench.sh [quick|full] [JMH regex] [extra JMH options...]
-#   quick (default): 5 × 1 s warm-up, 8 × 250 ms measurement
-#   full:            8 × 2 s warm-up, 20 × 500 ms measurement
-#   regex defaults to every benchmark; e.g. `scripts/bench.sh quick GemmBenchmark -p shape=64x1024x256`
+# Usage: scripts/bench.sh [quick|full]                     the whole suite, then docs/BENCHMARKS.md + docs/charts/
+#        scripts/bench.sh [quick|full] REGEX [JMH options]  only the benchmarks matching REGEX; report not rewritten
+#        scripts/bench.sh report [RESULTS_DIR] [options]    rewrite the report from earlier results (default: latest)
 #
-# Results go to benchmarks/<build>/jmh-<mode>-<time>.json; for GemmBenchmark a GMAC/s table is printed
-# (M·K·N multiply-accumulates per call divided by the time per call): "GMAC/s" from the mean wall time over
-# the measurement iterations, "best" from the fastest iteration, "cpu" from the benchmark thread's CPU time
-# (on a shared machine it leaves out the time the thread waited for a core).
+#   quick (default, about 15 minutes on 2 cores): synthetic benchmarks 3 × 1 s warm-up, 5 × 400 ms measurement
+#         (CoherenceProbeBenchmark at tokens 64 and 128, width 384 only); MiniLM benchmarks 2 × 2 s warm-up,
+#         4 × 1 s measurement
+#   full  (about 40 minutes): synthetic 8 × 2 s warm-up, 20 × 500 ms; MiniLM 5 × 2 s warm-up, 10 × 2 s
+#   e.g. `scripts/bench.sh quick GemmBenchmark -p shape=64x1024x256` (prints a GMAC/s table for GemmBenchmark)
+#
+# Results go to benchmarks/<build>/bench-results/<mode>-<time>/: JMH JSON (jmh-*.json), the work the benchmarks
+# did per request (work-*.json: MACs, bytes of weights and KV, estimated energy) and env.json (CPU, cores, OS,
+# JDK, date). The report (dev.mcgt.bench.report.ReportMain) also reads, when present in the results folder,
+# peers-spamassassin.json and flink-throughput.json (format in ReportMain's class comment); `report` mode passes
+# further options to it (--peers FILE, --flink FILE, --out FILE, --charts DIR). MiniLM runs from
+# models/minilm.mcgt when it exists (scripts/import-minilm.sh), else the benchmarks import it in-process.
 #
 # Environment:
 #   MCGT_BUILD_DIR   Maven build folder name (default target)
+#   MCGT_JMH_LOCK_WAIT  seconds to wait for another JMH run on this machine to finish (default 3600)
 #   MCGT_MVN_OPTS    extra Maven options, e.g. -o to build offline
 #   MCGT_SKIP_BUILD  set to reuse an existing jar
 set -euo pipefail
@@ -21,57 +29,90 @@ root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${MCGT_BUILD_DIR:-target}"
 mode="${1:-quick}"
 [[ $# -gt 0 ]] && shift
-regex="${1:-.}"
-[[ $# -gt 0 ]] && shift
 
 case "$mode" in
-  quick) timing=(-wi 5 -w 1s -i 8 -r 250ms -f 1) ;;
-  full)  timing=(-wi 8 -w 2s -i 20 -r 500ms -f 1) ;;
-  -h|--help|help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "bench.sh: mode must be quick or full, got '$mode'" >&2; exit 2 ;;
+  quick)
+    synthetic=(-wi 3 -w 1s -i 5 -r 400ms -f 1)
+    # quick: the coherence probe at two chunk sizes and one width instead of its whole grid
+    subset=(-p tokens=64,128 -p width=384)
+    minilm=(-wi 2 -w 2s -i 4 -r 1s -f 1) ;;
+  full)
+    synthetic=(-wi 8 -w 2s -i 20 -r 500ms -f 1)
+    subset=()
+    minilm=(-wi 5 -w 2s -i 10 -r 2s -f 1) ;;
+  report) ;;
+  -h|--help|help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "bench.sh: mode must be quick, full or report, got '$mode'" >&2; exit 2 ;;
 esac
 
 jar="$root/benchmarks/$build/benchmarks.jar"
+results_root="$root/benchmarks/$build/bench-results"
+report() { # report RESULTS_DIR [ReportMain options...]
+  local dir="$1"; shift
+  java -Djava.awt.headless=true -cp "$jar" dev.mcgt.bench.report.ReportMain report --results "$dir" \
+    --out "$root/docs/BENCHMARKS.md" --charts "$root/docs/charts" --command "scripts/bench.sh $mode" "$@"
+}
+
+if [[ "$mode" == report ]]; then
+  dir=""
+  if [[ $# -gt 0 && "$1" != --* ]]; then dir="$1"; shift; fi
+  if [[ -z "$dir" ]]; then
+    # the newest folder that holds JMH results (a run still in progress has none yet)
+    dir="$(ls -d "$results_root"/*/ 2>/dev/null | sort -r | while read -r d; do
+      compgen -G "$d/jmh*.json" >/dev/null && { echo "$d"; break; }; done || true)"
+    [[ -n "$dir" ]] || { echo "bench.sh: no results under $results_root; run quick or full first" >&2; exit 1; }
+  fi
+  [[ -f "$jar" ]] || { echo "bench.sh: $jar not found; run quick or full first (or build)" >&2; exit 1; }
+  mode="$(basename "$dir" | cut -d- -f1)"
+  report "${dir%/}" "$@"
+  exit 0
+fi
+
 if [[ -z "${MCGT_SKIP_BUILD:-}" ]]; then
   # shellcheck disable=SC2086
-  (cd "$root" && mvn -B -q -DskipTests -DbuildDirName="$build" ${MCGT_MVN_OPTS:-} -pl benchmarks -am package)
+  (cd "$root" && mvn -B -q -Dmaven.test.skip=true -DbuildDirName="$build" ${MCGT_MVN_OPTS:-} -pl benchmarks -am package)
 fi
 [[ -f "$jar" ]] || { echo "bench.sh: $jar not found (build failed?)" >&2; exit 1; }
 
-json="$root/benchmarks/$build/jmh-$mode-$(date +%Y%m%d-%H%M%S).json"
-java -jar "$jar" "$regex" "${timing[@]}" -rf json -rff "$json" "$@"
-echo "JMH results: $json"
+out="$results_root/$mode-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$out"
+export MCGT_BENCH_WORK_DIR="$out"
+if [[ -z "${MCGT_MINILM_MODEL:-}" && -f "$root/models/minilm.mcgt" ]]; then
+  export MCGT_MINILM_MODEL="$root/models/minilm.mcgt"
+fi
+java -cp "$jar" dev.mcgt.bench.report.ReportMain env --out "$out/env.json" --mode "$mode"
 
-# GMAC/s table for GemmBenchmark, read from JMH's pretty-printed JSON: one record per benchmark variant, printed
-# when the next record starts. "cpu" uses the thread CPU time per call (secondary counters cpuNanos / calls).
-awk '
-  function flush() {
-    if (bench !~ /GemmBenchmark/ || shape == "" || f == 0) return
-    split(shape, d, "x"); macs = d[1] * d[2] * d[3]
-    if (!header++) printf "%-8s %-12s %14s %9s %8s %8s %8s\n", "kernel", "MxKxN", "time/op", "(+/-)", "GMAC/s", "best", "cpu"
-    printf "%-8s %-12s %11.2f %-2s %9.2f %8.2f %8.2f %8.2f\n", kernel, shape, score, substr(unit, 1, 2), \
-      (err < 0 ? 0 : err), macs / (score * f) / 1e9, (best > 0 ? macs / (best * f) / 1e9 : 0), \
-      (cpuNanos > 0 ? macs * calls / cpuNanos : 0)
-  }
-  function num(line,   p, v) { split(line, p, ":"); v = p[2]; gsub(/[ ,]/, "", v); return v }
-  /"benchmark" :/ {
-    flush(); split($0, p, "\""); bench = p[4]
-    kernel = ""; shape = ""; section = ""; f = 0; best = 0; calls = 0; cpuNanos = 0
-  }
-  /"kernel" :/         { split($0, p, "\""); kernel = p[4] }
-  /"shape" :/          { split($0, p, "\""); shape = p[4] }
-  /"primaryMetric" :/  { section = "primary" }
-  /"calls" : \{/       { section = "calls" }
-  /"cpuNanos" : \{/    { section = "cpuNanos" }
-  /"score" :/ {
-    v = num($0) + 0
-    if (section == "primary") score = v; else if (section == "calls") calls = v; else if (section == "cpuNanos") cpuNanos = v
-  }
-  section == "primary" && /"scoreError" :/ { v = num($0); err = (v == "NaN") ? -1 : v + 0 }
-  section == "primary" && /"0.0" :/        { best = num($0) + 0 }
-  section == "primary" && /"scoreUnit" :/ {
-    split($0, p, "\""); unit = p[4]
-    f = (unit == "ns/op") ? 1e-9 : (unit == "us/op") ? 1e-6 : (unit == "ms/op") ? 1e-3 : (unit == "s/op") ? 1 : 0
-  }
-  END { flush() }
-' "$json"
+# JMH allows one run per machine (/tmp/jmh.lock); on a shared machine wait for the other run to finish rather
+# than measure on top of it (up to MCGT_JMH_LOCK_WAIT seconds, default 3600).
+jmh() {
+  local waited=0 attempt="$out/jmh-attempt.log" status
+  while true; do
+    status=0
+    java -jar "$jar" "$@" 2>&1 | tee "$attempt" || status=$?
+    cat "$attempt" >> "$out/jmh-console.log"
+    (( status == 0 )) && { rm -f "$attempt"; return 0; }
+    grep -q "Unable to acquire the JMH lock" "$attempt" || return 1
+    (( waited < ${MCGT_JMH_LOCK_WAIT:-3600} )) || { echo "bench.sh: JMH lock still held after ${waited}s" >&2; return 1; }
+    echo "bench.sh: another JMH run holds /tmp/jmh.lock; waiting 20 s" >&2
+    sleep 20; waited=$((waited + 20))
+  done
+}
+
+started=$SECONDS
+if [[ $# -gt 0 ]]; then
+  regex="$1"; shift
+  jmh "$regex" "${synthetic[@]}" -rf json -rff "$out/jmh-adhoc.json" "$@"
+  echo "JMH results: $out/jmh-adhoc.json"
+  java -cp "$jar" dev.mcgt.bench.report.ReportMain gemm "$out/jmh-adhoc.json"
+  exit 0
+fi
+
+# The whole suite, in two groups with their own timing. Synthetic models first.
+jmh 'dev\.mcgt\.bench\.(TierLatency|WorkloadMix|Scaling|Gemm|CoherenceProbe)Benchmark' \
+  -p model=micro,baseline "${subset[@]}" "${synthetic[@]}" -rf json -rff "$out/jmh-1-synthetic.json"
+# all-MiniLM-L6-v2: slower calls, longer iterations
+jmh 'dev\.mcgt\.bench\.(WorkloadMix|MiniLm)Benchmark' -p model=minilm "${minilm[@]}" \
+  -rf json -rff "$out/jmh-2-minilm.json"
+echo "JMH results: $out ($(( (SECONDS - started) / 60 )) min)"
+
+report "$out"

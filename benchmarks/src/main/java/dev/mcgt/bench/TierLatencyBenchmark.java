@@ -1,19 +1,8 @@
 package dev.mcgt.bench;
 
-import dev.mcgt.config.GatePolicy;
-import dev.mcgt.config.TransformerConfig;
-import dev.mcgt.gate.GatePacket;
-import dev.mcgt.kernel.KernelProvider;
-import dev.mcgt.kernel.Kernels;
-import dev.mcgt.model.ModelWeights;
-import dev.mcgt.model.SyntheticWeights;
+import dev.mcgt.bench.Workloads.Kind;
 import dev.mcgt.runtime.GatedTransformer;
-import dev.mcgt.runtime.InferBuffers;
-import dev.mcgt.runtime.InferInput;
-import dev.mcgt.runtime.InferOutput;
-import dev.mcgt.runtime.InferState;
-import dev.mcgt.runtime.RuntimeOptions;
-import java.util.SplittableRandom;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,16 +15,20 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Latency of one gated inference per compute tier, one thread, on the synthetic presets with a full chunk of
  * tokens. Tier 0: a coherent gate packet; tier 1: boundary edges above the policy maximum (REDUCE_SCOPE);
- * tier 2: FORCE_SAFE; tier 3: a cache hit (the same chunk again with the skip flag). The KV cache is in its
- * steady state (full ring) after warm-up.
+ * tier 2: FORCE_SAFE; tier 3: a cache hit (the chunk just computed again, with the skip flag). Computed calls
+ * cycle through a few fixed chunks ({@link RequestStream}); the KV cache is in its steady state (full ring).
+ *
+ * <p>Two modes: average time (the mean, without per-call timer overhead) and sample time (per-call latency
+ * distribution: p50, p99). With {@link WorkRecorder#ENV} set, the trial also records the work of one call.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
@@ -51,42 +44,24 @@ public class TierLatencyBenchmark {
     @Param({"auto"})
     public String kernel;
 
-    private GatedTransformer model;
-    private InferState state;
-    private InferBuffers buffers;
-    private InferOutput output;
-    private InferInput input;
+    private RequestStream stream;
 
     @Setup(Level.Trial)
     public void setUp() {
-        TransformerConfig cfg = TransformerConfig.preset(preset);
-        ModelWeights weights = SyntheticWeights.generate(cfg, 7);
-        Kernels k = KernelProvider.choose(kernel);
-        model = new GatedTransformer(weights, GatePolicy.defaults(), RuntimeOptions.defaults(), k);
-        state = model.newState();
-        buffers = model.newBuffers();
-        output = model.newOutput();
-        int[] tokens = new SplittableRandom(42).ints(cfg.seqLenMax(), 0, cfg.vocabSize()).toArray();
-        GatePacket coherent = new GatePacket(100, 95, 5, 8192, 3, 0);
-        input = switch (tier) {
-            case 0 -> InferInput.of(tokens, coherent);
-            case 1 -> InferInput.of(tokens, new GatePacket(100, 95, 30, 8192, 3, 0));
-            case 2 -> InferInput.of(tokens, coherent.withFlags(GatePacket.FLAG_FORCE_SAFE));
-            case 3 -> InferInput.of(tokens, coherent.withFlags(GatePacket.FLAG_SKIP));
-            default -> throw new IllegalArgumentException("tier must be 0..3");
-        };
-        // Fill the KV ring and, for tier 3, cache the output of this chunk.
-        for (int i = 0; i < 8; i++) model.infer(InferInput.of(tokens, coherent), state, buffers, output);
-        model.infer(input, state, buffers, output);
-        if (output.stats().tier() != tier) {
-            throw new IllegalStateException("expected tier " + tier + ", gate gave " + output.stats().tier());
-        }
-        if (tier == 3 && !output.stats().cacheHit()) throw new IllegalStateException("tier 3 must be a cache hit");
+        GatedTransformer model = Workloads.model(preset, kernel);
+        stream = new RequestStream(model, Workloads.chunks(model.config(), Workloads.CHUNKS),
+                new Kind[] {Kind.ofTier(tier)}).prime();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        WorkRecorder.write(TierLatencyBenchmark.class, Map.of("preset", preset, "tier", Integer.toString(tier), "kernel", kernel),
+                stream.model(), WorkRecorder.mixWork(stream));
     }
 
     @Benchmark
     public float infer() {
-        model.infer(input, state, buffers, output);
-        return output.output()[0];
+        stream.next();
+        return stream.firstOutput();
     }
 }
