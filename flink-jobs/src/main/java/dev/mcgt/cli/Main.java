@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "mcgt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Mincut-gated INT8 transformer: gate decisions, models, inference and benchmarks.",
         subcommands = {GateCommand.class, ModelCommand.class, InferCommand.class, EmbedCommand.class,
+                CalibrateCommand.class, EvalCommand.class, PrototypesCommand.class,
                 ScoreCommand.class, BenchCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code of a usage error. */

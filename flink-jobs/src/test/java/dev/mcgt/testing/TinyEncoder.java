@@ -40,10 +40,14 @@ public final class TinyEncoder {
 
     /** Weights of {@code seed} with the tokenizer inside (another seed is another model, same shapes). */
     public static ModelWeights weights(long seed) {
-        ModelWeights w = SyntheticWeights.generate(config(), seed);
+        return withTokenizer(SyntheticWeights.generate(config(), seed), tokenizerJson());
+    }
+
+    /** The same weights with {@code tokenizerJson} inside. */
+    public static ModelWeights withTokenizer(ModelWeights w, String tokenizerJson) {
         return new ModelWeights(w.config(), w.tokenEmbedding(), w.positionEmbedding(), w.typeEmbedding(),
                 w.embeddingNormGamma(), w.embeddingNormBeta(), w.layers(), w.finalNormGamma(), w.finalNormBeta(),
-                w.outputHead(), tokenizerJson());
+                w.outputHead(), tokenizerJson);
     }
 
     /** The same weights without a tokenizer. */
@@ -62,8 +66,16 @@ public final class TinyEncoder {
         return file;
     }
 
-    /** A BERT tokenizer.json: BertNormalizer (lower case), BertPreTokenizer, WordPiece, [CLS] … [SEP]. */
+    /** The tokenizer of {@link #WORDS}. */
     public static String tokenizerJson() {
+        return tokenizerJson(WORDS);
+    }
+
+    /**
+     * A BERT tokenizer.json over {@code words} (ids 4..; 0..3 are [PAD] [UNK] [CLS] [SEP]): BertNormalizer (lower
+     * case), BertPreTokenizer, WordPiece, [CLS] … [SEP].
+     */
+    public static String tokenizerJson(String[] words) {
         ObjectNode root = JSON.createObjectNode();
         String[] specials = {"[PAD]", "[UNK]", "[CLS]", "[SEP]"};
         var added = root.putArray("added_tokens");
@@ -77,7 +89,7 @@ public final class TinyEncoder {
         post.putArray("sep").add("[SEP]").add(3);
         ObjectNode vocab = root.putObject("model").put("type", "WordPiece").put("unk_token", "[UNK]").putObject("vocab");
         for (int i = 0; i < specials.length; i++) vocab.put(specials[i], i);
-        for (int i = 0; i < WORDS.length; i++) vocab.put(WORDS[i], 4 + i);
+        for (int i = 0; i < words.length; i++) vocab.put(words[i], 4 + i);
         return root.toString();
     }
 

@@ -1,0 +1,278 @@
+package dev.mcgt.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcgt.McgtException;
+import dev.mcgt.config.GatePolicy;
+import dev.mcgt.scoring.ChunkResult;
+import dev.mcgt.scoring.DocumentResult;
+import dev.mcgt.scoring.DocumentScorer;
+import dev.mcgt.scoring.Evaluation;
+import dev.mcgt.scoring.ScorerConfig;
+import dev.mcgt.scoring.UngatedMacs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mcgt eval}: scores every selected document twice, gated (the policy) and ungated (every chunk in full),
+ * and prints one JSON report: documents, chunks, tier mix, MAC ratio, cosine between the gated and ungated
+ * document embeddings, and — with labels — accuracy and ROC AUC of a nearest-centroid classifier fitted on the
+ * even-indexed labelled documents and scored on the odd-indexed ones, gated and ungated.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Score JSON-lines documents {\"id\", \"text\", \"label\"?} gated and ungated and print one JSON "
+                + "report: documents, chunks, tier mix, MAC ratio (gated / ungated), cosine between gated and ungated "
+                + "document embeddings (mean, p5, min) and, when documents have labels, accuracy and ROC AUC of a "
+                + "nearest-centroid classifier (fitted on the even-indexed labelled documents in input order, scored on "
+                + "the odd-indexed ones) on gated and on ungated embeddings. A diagnostics section repeats cosine and "
+                + "classification for gated vectors pooled from the tier-0 chunks only. Progress goes to stderr; bad lines are "
+                + "reported on stderr with their number and the exit code is then 1 (the report covers the good ones).",
+                ""})
+final class EvalCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE", required = true,
+            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import').")
+    Path model;
+
+    @Option(names = "--input", paramLabel = "FILE", required = true,
+            description = "JSON lines {\"id\", \"text\", \"label\" (optional)}; '-' for stdin.")
+    Path input;
+
+    @Option(names = "--policy", paramLabel = "NAME|FILE", defaultValue = "default",
+            description = "Policy of the gated run: default, conservative, permissive or a .json file, e.g. from "
+                    + "'mcgt calibrate' (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
+            description = "Most content tokens scored per document, 0 for all (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--overlap", paramLabel = "N", defaultValue = "0",
+            description = "Content tokens shared by consecutive chunks (default: ${DEFAULT-VALUE}).")
+    int overlap;
+
+    @Mixin DocumentSelection selection;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Scoring threads, 0 for one per processor (default: ${DEFAULT-VALUE}); the report does not "
+                    + "depend on it.")
+    int threads;
+
+    @Option(names = "--positive-label", paramLabel = "LABEL",
+            description = "The positive class of the ROC AUC (default: spam when present, else the lexicographically "
+                    + "last label).")
+    String positiveLabel;
+
+    @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "10",
+            description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE}).")
+    double progressSeconds;
+
+    /** What one document gave, gated and ungated. */
+    private record DocEval(InputDocument doc, float[] gated, float[] ungated, float[] fullOnly, int[] tiers, long macs,
+                           long ungatedMacs, int tokens, long gatedMicros, long ungatedMicros) { }
+
+    /** The two scorers of one thread. */
+    private record Pair(DocumentScorer gated, DocumentScorer ungated) { }
+
+    @Override
+    public Integer call() throws IOException {
+        Options.checkCommon(spec, maxTokens, overlap, threads, progressSeconds);
+        selection.check(spec);
+        GatePolicy p = PolicyResolver.resolve(spec, policy);
+        ScorerFactory factory = ScorerFactory.load(model);
+        ScorerConfig gatedConfig = new ScorerConfig(maxTokens, overlap, true, UngatedMacs.NONE);
+        ScorerConfig ungatedConfig = new ScorerConfig(maxTokens, overlap, false, UngatedMacs.ANALYTIC);
+        Options.checkScorer(spec, () -> factory.scorer(p, gatedConfig));
+        PrintWriter err = spec.commandLine().getErr();
+        JsonlDocuments.Loaded loaded = JsonlDocuments.read(input, selection, err);
+        if (loaded.documents().isEmpty()) throw McgtException.badInput("no documents to evaluate in '" + input + "'");
+        String requestedPositive = positiveLabel;
+        if (requestedPositive != null) {
+            List<String> labels = loaded.documents().stream().map(InputDocument::label).filter(l -> l != null).toList();
+            if (!labels.isEmpty()) Usage.fromOptions(spec, () -> Evaluation.positiveLabel(labels, requestedPositive));
+        }
+        int n = Options.threads(threads);
+        ParallelScoring.Outcome<DocEval> outcome = ParallelScoring.run(loaded.documents(), n,
+                () -> new Pair(factory.scorer(p, gatedConfig), factory.scorer(p, ungatedConfig)),
+                EvalCommand::evaluate, "eval", Options.name(input), err, progressSeconds);
+        List<DocEval> docs = outcome.results();
+        if (docs.isEmpty()) throw McgtException.badInput("no document of '" + input + "' could be scored");
+        ObjectNode report = report(factory.fingerprint(), docs, loaded.rejected() + outcome.rejected(), n, outcome.seconds());
+        spec.commandLine().getOut().println(Json.pretty(report));
+        spec.commandLine().getOut().flush();
+        err.println("mcgt eval: " + docs.size() + " documents evaluated in "
+                + String.format(java.util.Locale.ROOT, "%.1f", outcome.seconds()) + " s");
+        err.flush();
+        return loaded.rejected() + outcome.rejected() == 0 ? 0 : Main.EXIT_FAILURE;
+    }
+
+    private static DocEval evaluate(Pair s, InputDocument d) {
+        DocumentResult g = s.gated().scoreDocument(d.id(), d.text());
+        DocumentResult u = s.ungated().scoreDocument(d.id(), d.text());
+        return new DocEval(d, g.embedding(), u.embedding(), fullChunksOnly(g), g.tierCounts(), g.macs(), u.macs(),
+                g.tokens(), g.wallMicros(), u.wallMicros());
+    }
+
+    /**
+     * Diagnostic: the gated document vector pooled from the tier-0 chunks only (their outputs are final-layer
+     * vectors, as the ungated run's), L2-normalised; null when no chunk ran tier 0.
+     */
+    private static float[] fullChunksOnly(DocumentResult g) {
+        double[] sum = null;
+        for (ChunkResult c : g.chunkResults()) {
+            if (c.tier() != 0) continue;
+            float[] v = c.output();
+            if (sum == null) sum = new double[v.length];
+            for (int i = 0; i < v.length; i++) sum[i] += v[i];
+        }
+        if (sum == null) return null;
+        double norm = 0.0;
+        for (double x : sum) norm += x * x;
+        norm = Math.sqrt(norm);
+        float[] out = new float[sum.length];
+        if (norm == 0.0) return out;
+        for (int i = 0; i < out.length; i++) out[i] = (float) (sum[i] / norm);
+        return out;
+    }
+
+    private ObjectNode report(String fingerprint, List<DocEval> docs, long rejected, int threadCount, double seconds) {
+        long[] tiers = new long[4];
+        long macs = 0;
+        long ungatedMacs = 0;
+        long tokens = 0;
+        long gatedMicros = 0;
+        long ungatedMicros = 0;
+        List<float[]> gated = new ArrayList<>(docs.size());
+        List<float[]> ungated = new ArrayList<>(docs.size());
+        for (DocEval d : docs) {
+            for (int t = 0; t < 4; t++) tiers[t] += d.tiers()[t];
+            macs += d.macs();
+            ungatedMacs += d.ungatedMacs();
+            tokens += d.tokens();
+            gatedMicros += d.gatedMicros();
+            ungatedMicros += d.ungatedMicros();
+            gated.add(d.gated());
+            ungated.add(d.ungated());
+        }
+        long chunks = tiers[0] + tiers[1] + tiers[2] + tiers[3];
+        ObjectNode o = Json.object();
+        o.put("model", fingerprint);
+        o.put("policy", policy);
+        o.put("input", Options.name(input));
+        o.put("selection", selection.describe());
+        o.put("maxTokens", maxTokens);
+        o.put("documents", docs.size());
+        o.put("rejected", rejected);
+        o.put("tokens", tokens);
+        o.put("chunks", chunks);
+        ObjectNode t = o.putObject("tiers");
+        for (int i = 0; i < 4; i++) t.put(Integer.toString(i), tiers[i]);
+        ObjectNode mix = o.putObject("mixPercent");
+        mix.put("skip", pct(tiers[3], chunks));
+        mix.put("tier1", pct(tiers[1], chunks));
+        mix.put("tier0", pct(tiers[0], chunks));
+        mix.put("tier2", pct(tiers[2], chunks));
+        ObjectNode m = o.putObject("macs");
+        m.put("gated", macs);
+        m.put("ungated", ungatedMacs);
+        m.put("ratio", ungatedMacs == 0 ? Double.NaN : (double) macs / ungatedMacs);
+        Evaluation.CosineStats c = Evaluation.cosines(gated, ungated);
+        ObjectNode cos = o.putObject("cosine");
+        cos.put("mean", c.mean());
+        cos.put("p5", c.p5());
+        cos.put("min", c.min());
+        o.set("classification", classification(fingerprint, docs, DocEval::gated));
+        o.set("diagnostics", diagnostics(fingerprint, docs));
+        ObjectNode time = o.putObject("seconds");
+        time.put("wall", round(seconds));
+        time.put("gatedScoring", round(gatedMicros / 1e6));
+        time.put("ungatedScoring", round(ungatedMicros / 1e6));
+        o.put("threads", threadCount);
+        return o;
+    }
+
+    /**
+     * What the document vectors would be if only the chunks that ran in full were pooled (documents without one
+     * keep their gated vector): separates the loss of the pooling rule from the loss of the gate's choices.
+     */
+    private ObjectNode diagnostics(String fingerprint, List<DocEval> docs) {
+        List<float[]> full = new ArrayList<>(docs.size());
+        List<float[]> ungated = new ArrayList<>(docs.size());
+        int without = 0;
+        for (DocEval d : docs) {
+            if (d.fullOnly() == null) without++;
+            full.add(d.fullOnly() == null ? d.gated() : d.fullOnly());
+            ungated.add(d.ungated());
+        }
+        ObjectNode o = Json.object();
+        ObjectNode f = o.putObject("tier0ChunksOnly");
+        f.put("what", "gated document vector pooled from the tier-0 chunks only (documents without one keep theirs)");
+        f.put("documentsWithoutTier0Chunk", without);
+        Evaluation.CosineStats c = Evaluation.cosines(full, ungated);
+        ObjectNode cos = f.putObject("cosine");
+        cos.put("mean", c.mean());
+        cos.put("p5", c.p5());
+        cos.put("min", c.min());
+        f.set("classification", classification(fingerprint, docs,
+                d -> d.fullOnly() == null ? d.gated() : d.fullOnly()));
+        return o;
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode classification(String fingerprint, List<DocEval> docs,
+                                                                   java.util.function.Function<DocEval, float[]> vector) {
+        List<String> labels = new ArrayList<>();
+        List<float[]> gated = new ArrayList<>();
+        List<float[]> ungated = new ArrayList<>();
+        for (DocEval d : docs) {
+            if (d.doc().label() == null) continue;
+            labels.add(d.doc().label());
+            gated.add(vector.apply(d));
+            ungated.add(d.ungated());
+        }
+        ObjectNode o = Json.object();
+        if (labels.isEmpty()) {
+            o.put("skipped", "no document has a label");
+            return o;
+        }
+        String positive = Evaluation.positiveLabel(labels, positiveLabel);
+        Evaluation.Classification g;
+        Evaluation.Classification u;
+        try {
+            g = Evaluation.nearestCentroid(fingerprint, labels, gated, positive);
+            u = Evaluation.nearestCentroid(fingerprint, labels, ungated, positive);
+        } catch (McgtException e) {
+            o.put("skipped", e.detail());
+            return o;
+        }
+        o.put("method", "nearest centroid, fitted on even-indexed labelled documents, scored on odd-indexed ones");
+        o.put("positiveLabel", positive);
+        o.put("labelledDocuments", labels.size());
+        o.put("train", g.train());
+        o.put("test", g.test());
+        ObjectNode go = o.putObject("gated");
+        go.put("accuracy", g.accuracy());
+        go.put("auc", g.auc());
+        ObjectNode uo = o.putObject("ungated");
+        uo.put("accuracy", u.accuracy());
+        uo.put("auc", u.auc());
+        o.put("aucDelta", g.auc() - u.auc());
+        return o;
+    }
+
+    private static double pct(long part, long total) {
+        return total == 0 ? 0.0 : round(100.0 * part / total);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+}

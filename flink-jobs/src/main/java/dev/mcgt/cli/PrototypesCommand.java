@@ -1,0 +1,130 @@
+package dev.mcgt.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcgt.McgtException;
+import dev.mcgt.config.GatePolicy;
+import dev.mcgt.scoring.DocumentScorer;
+import dev.mcgt.scoring.Prototypes;
+import dev.mcgt.scoring.ScorerConfig;
+import dev.mcgt.scoring.UngatedMacs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mcgt prototypes}: embeds labelled documents and writes one L2-normalised centroid per label
+ * ({@link Prototypes}, the nearest-centroid scoring head of {@code mcgt score}).
+ */
+@Command(name = "prototypes", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Build a nearest-centroid scoring head from labelled JSON-lines documents {\"id\", \"text\", "
+                + "\"label\"}: one L2-normalised centroid per label (the mean of the label's document embeddings), "
+                + "written as JSON with the model's fingerprint. Embed with the same gate settings as the scoring run. "
+                + "Bad or unlabelled lines are reported on stderr with their number; the exit code is then 1 (the "
+                + "file is still written from the good ones).", ""})
+final class PrototypesCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE", required = true,
+            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import').")
+    Path model;
+
+    @Option(names = "--input", paramLabel = "FILE", required = true,
+            description = "JSON lines {\"id\", \"text\", \"label\"}; '-' for stdin.")
+    Path input;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where to write the prototypes JSON.")
+    Path out;
+
+    @Option(names = "--gate", paramLabel = "on|off", defaultValue = "on",
+            description = "on: the gate picks each chunk's tier; off: every chunk runs in full (default: ${DEFAULT-VALUE}).")
+    String gate;
+
+    @Option(names = "--policy", paramLabel = "NAME|FILE", defaultValue = "default",
+            description = "default, conservative, permissive or a policy .json file (default: ${DEFAULT-VALUE}); "
+                    + "ignored with --gate off.")
+    String policy;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
+            description = "Most content tokens embedded per document, 0 for all (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--overlap", paramLabel = "N", defaultValue = "0",
+            description = "Content tokens shared by consecutive chunks (default: ${DEFAULT-VALUE}).")
+    int overlap;
+
+    @Mixin DocumentSelection selection;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Embedding threads, 0 for one per processor (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "10",
+            description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE}).")
+    double progressSeconds;
+
+    private record Labelled(String label, float[] embedding) { }
+
+    @Override
+    public Integer call() throws IOException {
+        boolean gateOn = switch (gate.toLowerCase(Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw Usage.error(spec, "--gate must be on or off, got '" + gate + "'");
+        };
+        Options.checkCommon(spec, maxTokens, overlap, threads, progressSeconds);
+        selection.check(spec);
+        GatePolicy p = PolicyResolver.resolve(spec, policy);
+        ScorerFactory factory = ScorerFactory.load(model);
+        ScorerConfig config = new ScorerConfig(maxTokens, overlap, gateOn, UngatedMacs.NONE);
+        Options.checkScorer(spec, () -> factory.scorer(p, config));
+        PrintWriter err = spec.commandLine().getErr();
+        JsonlDocuments.Loaded loaded = JsonlDocuments.read(input, selection, err);
+        List<InputDocument> docs = new ArrayList<>();
+        long rejected = loaded.rejected();
+        for (InputDocument d : loaded.documents()) {
+            if (d.label() == null) {
+                rejected++;
+                err.println("mcgt: " + Options.name(input) + " line " + d.line() + ": missing \"label\"");
+            } else {
+                docs.add(d);
+            }
+        }
+        if (docs.isEmpty()) throw McgtException.badInput("no labelled documents in '" + input + "'");
+        int n = Options.threads(threads);
+        ParallelScoring.Outcome<Labelled> outcome = ParallelScoring.run(docs, n, () -> factory.scorer(p, config),
+                (DocumentScorer s, InputDocument d) -> new Labelled(d.label(), s.scoreDocument(d.id(), d.text()).embedding()),
+                "prototypes", Options.name(input), err, progressSeconds);
+        rejected += outcome.rejected();
+        if (outcome.results().isEmpty()) throw McgtException.badInput("no document of '" + input + "' could be embedded");
+        Prototypes prototypes = Prototypes.fit(factory.fingerprint(),
+                outcome.results().stream().map(Labelled::label).toList(),
+                outcome.results().stream().map(Labelled::embedding).toList());
+        try {
+            prototypes.write(out);
+        } catch (IOException e) {
+            throw McgtException.badInput("cannot write '" + out + "': " + Main.oneLine(e.getMessage()));
+        }
+        ObjectNode o = Json.object();
+        o.put("out", out.toString());
+        o.put("modelFingerprint", prototypes.modelFingerprint());
+        o.put("dimension", prototypes.dimension());
+        o.put("gate", gateOn ? "on" : "off");
+        o.put("policy", gateOn ? policy : null);
+        o.put("documents", outcome.results().size());
+        o.put("rejected", rejected);
+        ObjectNode counts = o.putObject("labels");
+        for (String l : prototypes.labels()) counts.put(l, prototypes.count(l));
+        spec.commandLine().getOut().println(Json.pretty(o));
+        spec.commandLine().getOut().flush();
+        return rejected == 0 ? 0 : Main.EXIT_FAILURE;
+    }
+}
