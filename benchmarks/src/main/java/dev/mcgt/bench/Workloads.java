@@ -154,7 +154,7 @@ public final class Workloads {
     }
 
     /** A native MiniLM model file ({@value #MINILM_ENV}, else models/minilm.mcgt), else an in-process import. */
-    static ModelWeights miniLm() {
+    public static ModelWeights miniLm() {
         String env = System.getenv(MINILM_ENV);
         Path file = env != null && !env.isBlank() ? Path.of(env) : Path.of("models", "minilm.mcgt");
         if (Files.isRegularFile(file)) return ModelFile.read(file);

@@ -46,12 +46,11 @@ import java.util.List;
  * <p><b>One document</b> ({@link #scoreDocument}): tokenize (models with a tokenizer), keep at most
  * {@code maxTokens} content tokens, split with {@link Chunker} into chunks of {@code seqLenMax} tokens with the
  * configured overlap (framed {@code [CLS] … [SEP]} when the tokenizer frames), score them in order on a fresh
- * stream, and pool. The document vector is the mean over chunks, L2-normalised, where a chunk that ran or was a
- * cache hit contributes its output; a cheap-scored chunk (skipped without a cached output: its own output is
- * the mean of embedding-layer vectors, a different space) contributes the document's last computed output — the
- * gate skipped it as not novel, so the nearest computed context stands in for it — and contributes nothing when
- * nothing was computed yet. Only when no chunk contributes are the cheap outputs pooled instead
- * ({@link DocumentAccumulator}, shared with the Flink job).
+ * stream, and pool with {@link DocumentAccumulator} (shared with the Flink job): the document vector is the
+ * normalised mean of its full-depth chunk vectors (tier 0, or a cache hit on a tier-0 output); a skipped chunk
+ * without a cached output stands for the last full-depth vector (the gate skipped it as not novel, so the nearest
+ * computed context stands in for it). Reduced-depth vectors (tiers 1 and 2 run fewer layers: another space) are
+ * pooled only when the document has no full-depth chunk, and the cheap scorer's outputs only when nothing ran.
  * Ungated MACs are analytic ({@link UngatedCost}) or measured by a second, ungated run
  * ({@link UngatedMacs#MEASURED}).
  *

@@ -82,6 +82,14 @@ public final class ReportMain {
                 System.out.println("report: " + out + " (" + results.jmh().size() + " JMH variants, "
                         + results.work().size() + " work files, charts: " + String.join(", ", written) + ")");
             }
+            case "peers" -> {
+                Path dir = Path.of(required(opts, "results"));
+                var table = PeersTable.build(dir, RunEnv.capture("").machine());
+                if (table == null) usage("no SpamAssassinPeersBenchmark results in " + dir);
+                Path out = dir.resolve("peers-spamassassin.json");
+                Results.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), table);
+                System.out.println("peers: " + out);
+            }
             case "gemm" -> {
                 List<JmhRecord> recs = new ArrayList<>();
                 for (String f : positional) {
@@ -91,7 +99,7 @@ public final class ReportMain {
                 }
                 if (!recs.isEmpty()) System.out.print(Report.gemmTable(recs));
             }
-            default -> usage("unknown command '" + args[0] + "' (expected env, report or gemm)");
+            default -> usage("unknown command '" + args[0] + "' (expected env, report, peers or gemm)");
         }
     }
 
