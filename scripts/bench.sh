@@ -52,7 +52,8 @@ results_root="$root/benchmarks/$build/bench-results"
 report() { # report RESULTS_DIR [ReportMain options...]
   local dir="$1"; shift
   java -Djava.awt.headless=true -cp "$jar" dev.mcgt.bench.report.ReportMain report --results "$dir" \
-    --out "$root/docs/BENCHMARKS.md" --charts "$root/docs/charts" --command "scripts/bench.sh $mode" "$@"
+    --out "$root/docs/BENCHMARKS.md" --charts "$root/docs/charts" --readme "$root/README.md" \
+    --command "scripts/bench.sh $mode" "$@"
 }
 
 if [[ "$mode" == report ]]; then
@@ -122,6 +123,8 @@ bash "$root/scripts/fetch-corpus.sh" >/dev/null
 export MCGT_PEERS_POLICY="${MCGT_PEERS_POLICY:-$root/policies/spamassassin-interactive.json}"
 jmh 'dev\.mcgt\.bench\.SpamAssassinPeersBenchmark' "${peers[@]}" -rf json -rff "$out/jmh-3-peers.json"
 java -cp "$jar" dev.mcgt.bench.report.ReportMain peers --results "$out"
+MCGT_BUILD_DIR="$build" "$root/scripts/bench-eval.sh" "$job_docs" "$out/gated-quality.json" \
+  || echo "bench.sh: the gated-quality run failed; its section stays empty" >&2
 MCGT_BUILD_DIR="$build" "$root/scripts/bench-job.sh" "$job_docs" "$out/flink-throughput.json" \
   || echo "bench.sh: the Flink job throughput run failed; its section stays empty" >&2
 echo "JMH results: $out ($(( (SECONDS - started) / 60 )) min)"

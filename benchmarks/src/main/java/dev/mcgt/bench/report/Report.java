@@ -95,6 +95,60 @@ public final class Report {
 
     // ------------------------------------------------------------------------------------------ rendering
 
+    /**
+     * The report's targets in one table (issue 7's targets: tier speedups, mix speedups, gated MiniLM against ONNX
+     * Runtime INT8), with the run's date; {@code ReportMain report} also writes it into README between the markers
+     * {@value #HEADLINE_START} and {@value #HEADLINE_END}, so README quotes the report without hand-typed figures.
+     */
+    public String headline() {
+        Fmt.Table t = new Fmt.Table("target", "measured (mean; p50 in brackets)", "verdict");
+        for (String preset : PRESETS) {
+            Latency t0 = tier(preset, 0);
+            for (int tier : new int[] {1, 3}) {
+                Latency l = tier(preset, tier);
+                double target = Claims.TIER_TARGET.get(preset)[tier];
+                double speedup = t0.mean() / l.mean();
+                t.row("tier " + tier + " vs tier 0, " + preset, Fmt.times(speedup) + " (" + Fmt.times(t0.p50() / l.p50()) + ")",
+                        Fmt.verdict(speedup, target));
+            }
+        }
+        String[][] mixes = {{"micro", "interactive"}, {"baseline", "interactive"}, {"micro", "streaming"},
+            {"baseline", "streaming"}, {"minilm", "interactive"}, {"minilm", "streaming"}};
+        for (String[] m : mixes) {
+            Latency base = mix(m[0], "tier0");
+            Latency l = mix(m[0], m[1]);
+            double speedup = base.mean() / l.mean();
+            double target = Claims.mixTarget(m[0], m[1]);
+            t.row(m[1] + " mix (" + shares(m[1]) + "), " + m[0], Fmt.times(speedup) + " (" + Fmt.times(base.p50() / l.p50()) + ")",
+                    Double.isNaN(target) ? Fmt.NONE : Fmt.verdict(speedup, target));
+        }
+        ExtraTable peers = results.extra().get("peers");
+        String gated = Fmt.NONE;
+        String verdict = Fmt.NONE;
+        if (peers != null) {
+            int col = peers.columns().indexOf("× ONNX Runtime INT8");
+            for (List<String> row : peers.rows()) {
+                if (col >= 0 && row.size() > col && row.get(0).equals("mcgt gated")) {
+                    gated = row.get(col) + "×";
+                    try {
+                        verdict = Fmt.verdict(Double.parseDouble(row.get(col).replace(",", "")), 3);
+                    } catch (NumberFormatException e) {
+                        verdict = Fmt.NONE;
+                    }
+                }
+            }
+        }
+        t.row("gated MiniLM on SpamAssassin, docs/s vs ONNX Runtime INT8", gated, verdict);
+        RunEnv env = results.env();
+        return "Run: " + (env == null ? "?" : env.date() + ", " + env.machine())
+                + "; details and the quality figures in [docs/BENCHMARKS.md](docs/BENCHMARKS.md).\n\n" + t;
+    }
+
+    /** README marker before the headline table. */
+    public static final String HEADLINE_START = "<!-- bench-headline:start (written by scripts/bench.sh) -->";
+    /** README marker after the headline table. */
+    public static final String HEADLINE_END = "<!-- bench-headline:end -->";
+
     public String render() {
         StringBuilder b = new StringBuilder();
         b.append("<!-- GENERATED FILE: written by scripts/bench.sh (dev.mcgt.bench.report.ReportMain). "
@@ -120,6 +174,9 @@ public final class Report {
         gemm(b);
         extra(b, "Peers on SpamAssassin", "peers", "Gated quality and speed against peer systems on the "
                 + "SpamAssassin corpus (input file `peers-spamassassin.json`).");
+        extra(b, "Gated quality on SpamAssassin (mcgt eval)", "quality", "The calibrated policy's natural mix on "
+                + "real e-mails, with the quality figures of `mcgt eval` beside its savings (input file "
+                + "`gated-quality.json`).");
         extra(b, "Flink job throughput", "flink", "Documents per second of the Flink scoring job (input file "
                 + "`flink-throughput.json`).");
         others(b);

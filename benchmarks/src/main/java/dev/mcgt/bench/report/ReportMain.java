@@ -71,6 +71,8 @@ public final class ReportMain {
                         .ifPresent(t -> extra.put("peers", t));
                 Results.extra(Path.of(opts.getOrDefault("flink", dir.resolve("flink-throughput.json").toString())))
                         .ifPresent(t -> extra.put("flink", t));
+                Results.extra(Path.of(opts.getOrDefault("quality", dir.resolve("gated-quality.json").toString())))
+                        .ifPresent(t -> extra.put("quality", t));
                 Results results = Results.load(dir, extra);
                 if (results.jmh().isEmpty()) usage("no jmh*.json results in " + dir);
                 String command = opts.getOrDefault("command", "scripts/bench.sh");
@@ -79,6 +81,19 @@ public final class ReportMain {
                 Path parent = out.toAbsolutePath().getParent();
                 if (parent != null) Files.createDirectories(parent);
                 Files.writeString(out, md, StandardCharsets.UTF_8);
+                Path readme = Path.of(opts.getOrDefault("readme", "README.md"));
+                if (Files.isRegularFile(readme)) {
+                    String text = Files.readString(readme, StandardCharsets.UTF_8);
+                    int a = text.indexOf(Report.HEADLINE_START);
+                    int b = text.indexOf(Report.HEADLINE_END);
+                    if (a >= 0 && b > a) {
+                        String block = Report.HEADLINE_START + "\n" + new Report(results, written, command).headline()
+                                + Report.HEADLINE_END;
+                        Files.writeString(readme, text.substring(0, a) + block + text.substring(b + Report.HEADLINE_END.length()),
+                                StandardCharsets.UTF_8);
+                        System.out.println("report: headline table written into " + readme);
+                    }
+                }
                 System.out.println("report: " + out + " (" + results.jmh().size() + " JMH variants, "
                         + results.work().size() + " work files, charts: " + String.join(", ", written) + ")");
             }
