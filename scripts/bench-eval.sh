@@ -16,7 +16,9 @@ total="$(wc -l < "$root/data/spam-assassin.jsonl" | tr -d ' ')"
 stride=$(( total / n )); (( stride < 1 )) && stride=1
 work="$(mktemp -d "${TMPDIR:-/tmp}/bench-eval.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-"$root/scripts/mcgt" eval --model minilm --input "$root/data/spam-assassin.jsonl" --policy "$policy" \
+model="$root/models/minilm.mcgt"
+[[ -f "$model" ]] || "$root/scripts/mcgt" model import --minilm --out "$model" >/dev/null
+"$root/scripts/mcgt" eval --model "$model" --input "$root/data/spam-assassin.jsonl" --policy "$policy" \
   --offset 0 --stride "$stride" --limit "$n" --max-tokens 512 --threads 2 > "$work/eval.json"
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//') ($(nproc) cores)"
 node - "$work/eval.json" "$out" "$cpu" "$n" "$stride" "$(basename "$policy")" <<'NODE'

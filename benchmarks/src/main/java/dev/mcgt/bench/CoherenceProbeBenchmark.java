@@ -19,15 +19,9 @@ import dev.mcgt.runtime.InferInput;
 import dev.mcgt.runtime.InferOutput;
 import dev.mcgt.runtime.InferState;
 import dev.mcgt.runtime.RuntimeOptions;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,7 +33,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -147,8 +140,8 @@ public class CoherenceProbeBenchmark {
             Kernels kernels = KernelProvider.get();
             weights = switch (model) {
                 case "baseline" -> SyntheticWeights.generate(TransformerConfig.baseline(), 7);
-                case "minilm" -> OnnxImporter.importBytes(resource("/all-minilm-l6-v2.onnx"),
-                        new String(resource("/all-minilm-l6-v2-tokenizer.json"), StandardCharsets.UTF_8),
+                case "minilm" -> OnnxImporter.importBytes(Workloads.resource("/all-minilm-l6-v2.onnx"),
+                        new String(Workloads.resource("/all-minilm-l6-v2-tokenizer.json"), StandardCharsets.UTF_8),
                         OnnxImportOptions.defaults()).weights();
                 default -> throw new IllegalArgumentException("model must be baseline or minilm: " + model);
             };
@@ -170,14 +163,6 @@ public class CoherenceProbeBenchmark {
             probe = new CoherenceProbe(CoherenceProbeConfig.defaults(), n, kernels);
         }
 
-        private static byte[] resource(String name) {
-            try (InputStream in = CoherenceProbeBenchmark.class.getResourceAsStream(name)) {
-                if (in == null) throw new IllegalStateException(name + " is not on the classpath");
-                return in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 
     @Benchmark
@@ -203,31 +188,5 @@ public class CoherenceProbeBenchmark {
     public double minCut(Graph g) {
         return g.minCut.compute(g.weights, g.tokens);
     }
-    /**
-     * Thread CPU time over each measurement iteration, read outside the timed calls (JMH secondary counters
-     * {@code calls} and {@code cpuNanos}; cpuNanos / calls is the CPU time per call, which on a shared machine
-     * leaves out the time the thread waited for a core).
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class CpuTime {
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-        /** Benchmark calls in the iteration. */
-        public long calls;
-        /** CPU time of the benchmark thread over the iteration, in nanoseconds. */
-        public long cpuNanos;
-        private long start;
 
-        @Setup(Level.Iteration)
-        public void start() {
-            calls = 0;
-            cpuNanos = 0;
-            start = THREADS.getCurrentThreadCpuTime();
-        }
-
-        @TearDown(Level.Iteration)
-        public void stop() {
-            cpuNanos = THREADS.getCurrentThreadCpuTime() - start;
-        }
-    }
 }

@@ -3,11 +3,8 @@ package dev.mcgt.bench;
 import dev.mcgt.kernel.KernelProvider;
 import dev.mcgt.kernel.Kernels;
 import dev.mcgt.kernel.QuantizedMatrix;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,7 +16,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -80,27 +76,4 @@ public class GemmBenchmark {
         return out[0];
     }
 
-    /** Thread CPU time over each measurement iteration, read outside the timed calls (JMH secondary counters). */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class CpuTime {
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-        /** Benchmark calls in the iteration. */
-        public long calls;
-        /** CPU time of the benchmark thread over the iteration, in nanoseconds. */
-        public long cpuNanos;
-        private long start;
-
-        @Setup(Level.Iteration)
-        public void start() {
-            calls = 0;
-            cpuNanos = 0;
-            start = THREADS.getCurrentThreadCpuTime();
-        }
-
-        @TearDown(Level.Iteration)
-        public void stop() {
-            cpuNanos = THREADS.getCurrentThreadCpuTime() - start;
-        }
-    }
 }

@@ -15,16 +15,10 @@ import dev.mcgt.runtime.InferInput;
 import dev.mcgt.runtime.InferOutput;
 import dev.mcgt.runtime.InferState;
 import dev.mcgt.runtime.RuntimeOptions;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -81,8 +75,8 @@ public class MiniLmBenchmark {
         ids[tokens - 1] = 102;
         switch (engine) {
             case "mcgt" -> {
-                OnnxImport imp = OnnxImporter.importBytes(resource("/all-minilm-l6-v2.onnx"),
-                        new String(resource("/all-minilm-l6-v2-tokenizer.json"), StandardCharsets.UTF_8),
+                OnnxImport imp = OnnxImporter.importBytes(Workloads.resource("/all-minilm-l6-v2.onnx"),
+                        new String(Workloads.resource("/all-minilm-l6-v2-tokenizer.json"), StandardCharsets.UTF_8),
                         OnnxImportOptions.defaults());
                 model = new GatedTransformer(imp.weights(), GatePolicy.defaults(), RuntimeOptions.defaults());
                 buffers = model.newBuffers();
@@ -94,7 +88,7 @@ public class MiniLmBenchmark {
                 OrtSession.SessionOptions so = new OrtSession.SessionOptions();
                 so.setIntraOpNumThreads(1);
                 so.setInterOpNumThreads(1);
-                session = env.createSession(resource(engine.equals("ortFp32") ? "/all-minilm-l6-v2.onnx"
+                session = env.createSession(Workloads.resource(engine.equals("ortFp32") ? "/all-minilm-l6-v2.onnx"
                         : "/all-minilm-l6-v2-q.onnx"), so);
                 inputIds = new long[1][tokens];
                 mask = new long[1][tokens];
@@ -140,39 +134,5 @@ public class MiniLmBenchmark {
         return (float) (sum[0] / Math.sqrt(norm));
     }
 
-    private static byte[] resource(String name) {
-        try (InputStream in = MiniLmBenchmark.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException(name + " is not on the classpath");
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-    /**
-     * Thread CPU time over each measurement iteration, read outside the timed calls (JMH secondary counters
-     * {@code calls} and {@code cpuNanos}; cpuNanos / calls is the CPU time per call, which on a shared machine
-     * leaves out the time the thread waited for a core).
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class CpuTime {
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-        /** Benchmark calls in the iteration. */
-        public long calls;
-        /** CPU time of the benchmark thread over the iteration, in nanoseconds. */
-        public long cpuNanos;
-        private long start;
 
-        @Setup(Level.Iteration)
-        public void start() {
-            calls = 0;
-            cpuNanos = 0;
-            start = THREADS.getCurrentThreadCpuTime();
-        }
-
-        @TearDown(Level.Iteration)
-        public void stop() {
-            cpuNanos = THREADS.getCurrentThreadCpuTime() - start;
-        }
-    }
 }

@@ -22,8 +22,6 @@ import dev.mcgt.scoring.UngatedMacs;
 import dev.mcgt.text.Chunker;
 import dev.mcgt.text.WordPieceTokenizer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,7 +116,7 @@ public class SpamAssassinPeersBenchmark {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         so.setIntraOpNumThreads(1);
         so.setInterOpNumThreads(1);
-        return env.createSession(resource(fp32 ? "/all-minilm-l6-v2.onnx" : "/all-minilm-l6-v2-q.onnx"), so);
+        return env.createSession(Workloads.resource(fp32 ? "/all-minilm-l6-v2.onnx" : "/all-minilm-l6-v2-q.onnx"), so);
     }
 
     private void readCorpus() throws IOException {
@@ -243,12 +241,4 @@ public class SpamAssassinPeersBenchmark {
         JSON.writeValue(dir.resolve("peers-" + engine + ".json").toFile(), o);
     }
 
-    private static byte[] resource(String name) {
-        try (InputStream in = SpamAssassinPeersBenchmark.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException(name + " is not on the classpath");
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -163,7 +163,8 @@ public final class Workloads {
                 OnnxImportOptions.defaults()).weights();
     }
 
-    private static byte[] resource(String name) {
+    /** A classpath resource of the benchmarks jar (the ONNX models and tokenizer), whole. */
+    static byte[] resource(String name) {
         try (InputStream in = Workloads.class.getResourceAsStream(name)) {
             if (in == null) throw new IllegalStateException(name + " is not on the classpath");
             return in.readAllBytes();

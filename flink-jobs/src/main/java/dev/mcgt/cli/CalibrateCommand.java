@@ -64,9 +64,10 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true,
-            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import').")
-    Path model;
+    @Option(names = "--model", paramLabel = "FILE|minilm", required = true,
+            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import'), or 'minilm' "
+                    + "(models/minilm.mcgt, imported the first time).")
+    String model;
 
     @Option(names = "--input", paramLabel = "FILE", required = true,
             description = "JSON lines {\"id\", \"text\"} (the sample); '-' for stdin.")
@@ -126,7 +127,7 @@ final class CalibrateCommand implements Callable<Integer> {
         if (!(tolerance >= 0)) throw Usage.error(spec, "--tolerance cannot be negative");
         if (rounds < 1) throw Usage.error(spec, "--rounds must be at least 1");
         GatePolicy base = PolicyResolver.resolve(spec, basePolicy);
-        ScorerFactory factory = ScorerFactory.load(model);
+        ScorerFactory factory = ScorerFactory.load(ModelResolver.resolve(model));
         ScorerConfig config = new ScorerConfig(maxTokens, overlap, true, UngatedMacs.NONE);
         Options.checkScorer(spec, () -> factory.scorer(PROBE_ONLY, config));
         PrintWriter err = spec.commandLine().getErr();

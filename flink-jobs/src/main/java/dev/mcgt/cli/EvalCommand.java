@@ -39,9 +39,10 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true,
-            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import').")
-    Path model;
+    @Option(names = "--model", paramLabel = "FILE|minilm", required = true,
+            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import'), or 'minilm' "
+                    + "(models/minilm.mcgt, imported the first time).")
+    String model;
 
     @Option(names = "--input", paramLabel = "FILE", required = true,
             description = "JSON lines {\"id\", \"text\", \"label\" (optional)}; '-' for stdin.")
@@ -88,7 +89,7 @@ final class EvalCommand implements Callable<Integer> {
         Options.checkCommon(spec, maxTokens, overlap, threads, progressSeconds);
         selection.check(spec);
         GatePolicy p = PolicyResolver.resolve(spec, policy);
-        ScorerFactory factory = ScorerFactory.load(model);
+        ScorerFactory factory = ScorerFactory.load(ModelResolver.resolve(model));
         ScorerConfig gatedConfig = new ScorerConfig(maxTokens, overlap, true, UngatedMacs.NONE);
         ScorerConfig ungatedConfig = new ScorerConfig(maxTokens, overlap, false, UngatedMacs.ANALYTIC);
         Options.checkScorer(spec, () -> factory.scorer(p, gatedConfig));

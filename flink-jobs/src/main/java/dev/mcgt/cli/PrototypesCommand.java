@@ -33,9 +33,10 @@ import picocli.CommandLine.Spec;
 final class PrototypesCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true,
-            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import').")
-    Path model;
+    @Option(names = "--model", paramLabel = "FILE|minilm", required = true,
+            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import'), or 'minilm' "
+                    + "(models/minilm.mcgt, imported the first time).")
+    String model;
 
     @Option(names = "--input", paramLabel = "FILE", required = true,
             description = "JSON lines {\"id\", \"text\", \"label\"}; '-' for stdin.")
@@ -83,7 +84,7 @@ final class PrototypesCommand implements Callable<Integer> {
         Options.checkCommon(spec, maxTokens, overlap, threads, progressSeconds);
         selection.check(spec);
         GatePolicy p = PolicyResolver.resolve(spec, policy);
-        ScorerFactory factory = ScorerFactory.load(model);
+        ScorerFactory factory = ScorerFactory.load(ModelResolver.resolve(model));
         ScorerConfig config = new ScorerConfig(maxTokens, overlap, gateOn, UngatedMacs.NONE);
         Options.checkScorer(spec, () -> factory.scorer(p, config));
         PrintWriter err = spec.commandLine().getErr();
