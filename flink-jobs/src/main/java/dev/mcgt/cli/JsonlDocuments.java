@@ -1,5 +1,8 @@
 package dev.mcgt.cli;
 
+import dev.mcgt.job.DocumentParser;
+import dev.mcgt.job.InputFields;
+import dev.mcgt.job.RawRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcgt.McgtException;
@@ -16,8 +19,8 @@ import java.util.List;
 
 /**
  * Reads the JSON-lines input of {@code calibrate}, {@code eval} and {@code prototypes}: one object per line with
- * {@code id} (string or number), {@code text} (non-blank string) and an optional {@code label} (string or number;
- * other fields are ignored). A selected bad line is reported on stderr with its number and reason and counted;
+ * {@code id}, {@code text} and an optional {@code label}, checked by the scoring job's {@link DocumentParser} (the
+ * same rules and reasons as {@code rejects/} of {@code mcgt score}; other fields are ignored). A selected bad line is reported on stderr with its number and reason and counted;
  * the rest of the input is still read.
  */
 final class JsonlDocuments {
@@ -63,29 +66,15 @@ final class JsonlDocuments {
         return new Loaded(docs, rejected);
     }
 
-    /** One line as a document; BAD_INPUT with the reason when it is not one. */
+    /** The job's parser, so that calibrate/eval/prototypes accept exactly what the scoring job accepts. */
+    private static final DocumentParser PARSER = new DocumentParser(InputFields.defaults(), Long.MAX_VALUE);
+
+    /** One line as a document; BAD_INPUT with the job's reason when it is not one. */
     static InputDocument parse(long number, String line) {
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw McgtException.badInput("not valid JSON: " + Main.oneLine(e.getOriginalMessage()));
-        }
-        if (node == null || !node.isObject()) throw McgtException.badInput("a line must be a JSON object");
-        JsonNode id = node.get("id");
-        if (id == null || id.isNull()) throw McgtException.badInput("missing \"id\"");
-        if (!id.isTextual() && !id.isNumber()) throw McgtException.badInput("\"id\" must be a string or a number");
-        JsonNode text = node.get("text");
-        if (text == null || text.isNull()) throw McgtException.badInput("missing \"text\"");
-        if (!text.isTextual()) throw McgtException.badInput("\"text\" must be a string");
-        if (text.asText().isBlank()) throw McgtException.badInput("\"text\" is empty");
-        JsonNode label = node.get("label");
-        String l = null;
-        if (label != null && !label.isNull()) {
-            if (!label.isTextual() && !label.isNumber()) throw McgtException.badInput("\"label\" must be a string or a number");
-            l = label.asText();
-            if (l.isEmpty()) throw McgtException.badInput("\"label\" is empty");
-        }
-        return new InputDocument(number, id.asText(), text.asText(), l);
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        DocumentParser.Result r = PARSER.parse(new RawRecord("input", number, RawRecord.Kind.JSON_LINE, bytes, bytes.length));
+        if (r.reject() != null) throw McgtException.badInput(r.reject().reason());
+        if (r.document() == null) throw McgtException.badInput("empty line");
+        return new InputDocument(number, r.document().id(), r.document().text(), r.document().label());
     }
 }

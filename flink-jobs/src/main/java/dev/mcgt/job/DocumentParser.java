@@ -108,6 +108,7 @@ public final class DocumentParser implements Serializable {
                         + kind(labelNode), text);
             }
             label = labelNode.asText();
+            if (label.isBlank()) return reject(r, id, "label field '" + fields.labelField() + "' is empty", text);
         }
         JsonNode moreNode = node.get(MORE_FIELD);
         boolean more = false;

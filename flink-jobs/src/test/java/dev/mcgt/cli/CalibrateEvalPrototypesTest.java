@@ -111,8 +111,8 @@ class CalibrateEvalPrototypesTest {
         Cli empty = Cli.run("calibrate", "--model", model.toString(), "--input", lines.toString(), "--out", out.toString());
         assertThat(empty.code()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(empty.errLines()).hasSize(3);
-        assertThat(empty.errLines()[0]).contains("line 1: not valid JSON");
-        assertThat(empty.errLines()[1]).contains("line 2: missing \"text\"");
+        assertThat(empty.errLines()[0]).contains("line 1: malformed JSON");
+        assertThat(empty.errLines()[1]).contains("line 2: missing text field 'text'");
         assertThat(empty.errLines()[2]).startsWith("mcgt: ").contains("no documents to calibrate on");
     }
 
@@ -179,7 +179,7 @@ class CalibrateEvalPrototypesTest {
         Cli r = Cli.run("eval", "--model", model.toString(), "--input", in.toString(), "--offset", "1", "--stride", "2");
         // records 1, 3, 5, 7, 9 are selected; record 3 is the blank text
         assertThat(r.code()).isEqualTo(Main.EXIT_FAILURE);
-        assertThat(r.err()).contains("line 4: \"text\" is empty");
+        assertThat(r.err()).contains("line 4: text field 'text' is empty");
         JsonNode report = json(r.out());
         assertThat(report.get("documents").asInt()).isEqualTo(4);
         assertThat(report.get("rejected").asInt()).isEqualTo(1);
