@@ -64,14 +64,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE|minilm", required = true,
-            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import'), or 'minilm' "
-                    + "(models/minilm.mcgt, imported the first time).")
-    String model;
-
-    @Option(names = "--input", paramLabel = "FILE", required = true,
-            description = "JSON lines {\"id\", \"text\"} (the sample); '-' for stdin.")
-    Path input;
+    @Mixin SampleRunOptions run;
 
     @Option(names = "--mix", paramLabel = "S/T1/T0", defaultValue = "40/40/20",
             description = "Requested percent of chunks skipped / at tier 1 / at tier 0, summing to 100 "
@@ -98,48 +91,27 @@ final class CalibrateCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String basePolicy;
 
-    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
-            description = "Most content tokens scored per document, 0 for all (default: ${DEFAULT-VALUE}); use the "
-                    + "value of the runs the policy is for.")
-    int maxTokens;
-
-    @Option(names = "--overlap", paramLabel = "N", defaultValue = "0",
-            description = "Content tokens shared by consecutive chunks (default: ${DEFAULT-VALUE}).")
-    int overlap;
-
-    @Mixin DocumentSelection selection;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Scoring threads, 0 for one per processor (default: ${DEFAULT-VALUE}); the result does not "
-                    + "depend on it.")
-    int threads;
-
-    @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "10",
-            description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE}).")
-    double progressSeconds;
-
     @Override
     public Integer call() throws IOException {
         CalibrationMix requested = Usage.fromOptions(spec, () -> CalibrationMix.parse(mix));
-        Options.checkCommon(spec, maxTokens, overlap, threads, progressSeconds);
-        selection.check(spec);
+        run.check(spec);
         if (!(safePercent >= 0 && safePercent < 100)) throw Usage.error(spec, "--safe-percent must be in 0..100 (exclusive)");
         if (!(tolerance >= 0)) throw Usage.error(spec, "--tolerance cannot be negative");
         if (rounds < 1) throw Usage.error(spec, "--rounds must be at least 1");
         GatePolicy base = PolicyResolver.resolve(spec, basePolicy);
-        ScorerFactory factory = ScorerFactory.load(ModelResolver.resolve(model));
-        ScorerConfig config = new ScorerConfig(maxTokens, overlap, true, UngatedMacs.NONE);
+        ScorerFactory factory = run.scorers();
+        ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE);
         Options.checkScorer(spec, () -> factory.scorer(PROBE_ONLY, config));
         PrintWriter err = spec.commandLine().getErr();
-        String name = Options.name(input);
-        JsonlDocuments.Loaded loaded = JsonlDocuments.read(input, selection, err);
-        if (loaded.documents().isEmpty()) throw McgtException.badInput("no documents to calibrate on in '" + input + "'");
-        int n = Options.threads(threads);
+        String name = Options.name(run.input);
+        JsonlDocuments.Loaded loaded = JsonlDocuments.read(run.input, run.selection, err);
+        if (loaded.documents().isEmpty()) throw McgtException.badInput("no documents to calibrate on in '" + run.input + "'");
+        int n = Options.threads(run.threads);
 
         ParallelScoring.Outcome<Measured> measured = ParallelScoring.run(loaded.documents(), n,
                 () -> factory.scorer(PROBE_ONLY, config), CalibrateCommand::measure, "calibrate (measuring)", name, err,
-                progressSeconds);
-        if (measured.results().isEmpty()) throw McgtException.badInput("no document of '" + input + "' could be scored");
+                run.progressSeconds);
+        if (measured.results().isEmpty()) throw McgtException.badInput("no document of '" + run.input + "' could be scored");
         List<InputDocument> sampleDocs = measured.results().stream().map(Measured::doc).toList();
         CalibrationSample sample = new CalibrationSample(measured.results().stream().map(Measured::chunks).toList());
 
@@ -152,7 +124,7 @@ final class CalibrateCommand implements Callable<Integer> {
             GatePolicy policy = r.policy();
             ParallelScoring.Outcome<long[]> verified = ParallelScoring.run(sampleDocs, n,
                     () -> factory.scorer(policy, config), CalibrateCommand::tiers, "calibrate (verifying)", name, err,
-                    progressSeconds);
+                    run.progressSeconds);
             long[] counts = new long[4];
             for (long[] c : verified.results()) for (int t = 0; t < 4; t++) counts[t] += c[t];
             CalibrationCounts achieved = CalibrationCounts.of(counts);
@@ -230,9 +202,9 @@ final class CalibrateCommand implements Callable<Integer> {
     private ObjectNode report(CalibrationMix requested, Attempt best, List<Attempt> attempts, CalibrationSample sample,
                               boolean within, int documents, long rejected) {
         ObjectNode o = Json.object();
-        o.put("input", Options.name(input));
-        o.put("selection", selection.describe());
-        o.put("maxTokens", maxTokens);
+        o.put("input", Options.name(run.input));
+        o.put("selection", run.selection.describe());
+        o.put("maxTokens", run.maxTokens);
         o.put("documents", documents);
         o.put("rejected", rejected);
         o.put("chunks", sample.chunks());

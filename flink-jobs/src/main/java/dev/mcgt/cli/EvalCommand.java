@@ -11,7 +11,6 @@ import dev.mcgt.scoring.ScorerConfig;
 import dev.mcgt.scoring.UngatedMacs;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,43 +38,17 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE|minilm", required = true,
-            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import'), or 'minilm' "
-                    + "(models/minilm.mcgt, imported the first time).")
-    String model;
-
-    @Option(names = "--input", paramLabel = "FILE", required = true,
-            description = "JSON lines {\"id\", \"text\", \"label\" (optional)}; '-' for stdin.")
-    Path input;
+    @Mixin SampleRunOptions run;
 
     @Option(names = "--policy", paramLabel = "NAME|FILE", defaultValue = "default",
             description = "Policy of the gated run: default, conservative, permissive or a .json file, e.g. from "
                     + "'mcgt calibrate' (default: ${DEFAULT-VALUE}).")
     String policy;
 
-    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
-            description = "Most content tokens scored per document, 0 for all (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
-
-    @Option(names = "--overlap", paramLabel = "N", defaultValue = "0",
-            description = "Content tokens shared by consecutive chunks (default: ${DEFAULT-VALUE}).")
-    int overlap;
-
-    @Mixin DocumentSelection selection;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Scoring threads, 0 for one per processor (default: ${DEFAULT-VALUE}); the report does not "
-                    + "depend on it.")
-    int threads;
-
     @Option(names = "--positive-label", paramLabel = "LABEL",
             description = "The positive class of the ROC AUC (default: spam when present, else the lexicographically "
                     + "last label).")
     String positiveLabel;
-
-    @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "10",
-            description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE}).")
-    double progressSeconds;
 
     /** What one document gave, gated and ungated. */
     private record DocEval(InputDocument doc, float[] gated, float[] ungated, float[] fullOnly, int[] tiers, long macs,
@@ -86,27 +59,26 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Options.checkCommon(spec, maxTokens, overlap, threads, progressSeconds);
-        selection.check(spec);
+        run.check(spec);
         GatePolicy p = PolicyResolver.resolve(spec, policy);
-        ScorerFactory factory = ScorerFactory.load(ModelResolver.resolve(model));
-        ScorerConfig gatedConfig = new ScorerConfig(maxTokens, overlap, true, UngatedMacs.NONE);
-        ScorerConfig ungatedConfig = new ScorerConfig(maxTokens, overlap, false, UngatedMacs.ANALYTIC);
+        ScorerFactory factory = run.scorers();
+        ScorerConfig gatedConfig = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE);
+        ScorerConfig ungatedConfig = new ScorerConfig(run.maxTokens, run.overlap, false, UngatedMacs.ANALYTIC);
         Options.checkScorer(spec, () -> factory.scorer(p, gatedConfig));
         PrintWriter err = spec.commandLine().getErr();
-        JsonlDocuments.Loaded loaded = JsonlDocuments.read(input, selection, err);
-        if (loaded.documents().isEmpty()) throw McgtException.badInput("no documents to evaluate in '" + input + "'");
+        JsonlDocuments.Loaded loaded = JsonlDocuments.read(run.input, run.selection, err);
+        if (loaded.documents().isEmpty()) throw McgtException.badInput("no documents to evaluate in '" + run.input + "'");
         String requestedPositive = positiveLabel;
         if (requestedPositive != null) {
             List<String> labels = loaded.documents().stream().map(InputDocument::label).filter(l -> l != null).toList();
             if (!labels.isEmpty()) Usage.fromOptions(spec, () -> Evaluation.positiveLabel(labels, requestedPositive));
         }
-        int n = Options.threads(threads);
+        int n = Options.threads(run.threads);
         ParallelScoring.Outcome<DocEval> outcome = ParallelScoring.run(loaded.documents(), n,
                 () -> new Pair(factory.scorer(p, gatedConfig), factory.scorer(p, ungatedConfig)),
-                EvalCommand::evaluate, "eval", Options.name(input), err, progressSeconds);
+                EvalCommand::evaluate, "eval", Options.name(run.input), err, run.progressSeconds);
         List<DocEval> docs = outcome.results();
-        if (docs.isEmpty()) throw McgtException.badInput("no document of '" + input + "' could be scored");
+        if (docs.isEmpty()) throw McgtException.badInput("no document of '" + run.input + "' could be scored");
         ObjectNode report = report(factory.fingerprint(), docs, loaded.rejected() + outcome.rejected(), n, outcome.seconds());
         spec.commandLine().getOut().println(Json.pretty(report));
         spec.commandLine().getOut().flush();
@@ -168,9 +140,9 @@ final class EvalCommand implements Callable<Integer> {
         ObjectNode o = Json.object();
         o.put("model", fingerprint);
         o.put("policy", policy);
-        o.put("input", Options.name(input));
-        o.put("selection", selection.describe());
-        o.put("maxTokens", maxTokens);
+        o.put("input", Options.name(run.input));
+        o.put("selection", run.selection.describe());
+        o.put("maxTokens", run.maxTokens);
         o.put("documents", docs.size());
         o.put("rejected", rejected);
         o.put("tokens", tokens);

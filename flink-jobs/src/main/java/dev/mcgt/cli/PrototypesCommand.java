@@ -33,14 +33,7 @@ import picocli.CommandLine.Spec;
 final class PrototypesCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE|minilm", required = true,
-            description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import'), or 'minilm' "
-                    + "(models/minilm.mcgt, imported the first time).")
-    String model;
-
-    @Option(names = "--input", paramLabel = "FILE", required = true,
-            description = "JSON lines {\"id\", \"text\", \"label\"}; '-' for stdin.")
-    Path input;
+    @Mixin SampleRunOptions run;
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where to write the prototypes JSON.")
     Path out;
@@ -54,24 +47,6 @@ final class PrototypesCommand implements Callable<Integer> {
                     + "ignored with --gate off.")
     String policy;
 
-    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
-            description = "Most content tokens embedded per document, 0 for all (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
-
-    @Option(names = "--overlap", paramLabel = "N", defaultValue = "0",
-            description = "Content tokens shared by consecutive chunks (default: ${DEFAULT-VALUE}).")
-    int overlap;
-
-    @Mixin DocumentSelection selection;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Embedding threads, 0 for one per processor (default: ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "10",
-            description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE}).")
-    double progressSeconds;
-
     private record Labelled(String label, float[] embedding) { }
 
     @Override
@@ -81,31 +56,30 @@ final class PrototypesCommand implements Callable<Integer> {
             case "off" -> false;
             default -> throw Usage.error(spec, "--gate must be on or off, got '" + gate + "'");
         };
-        Options.checkCommon(spec, maxTokens, overlap, threads, progressSeconds);
-        selection.check(spec);
+        run.check(spec);
         GatePolicy p = PolicyResolver.resolve(spec, policy);
-        ScorerFactory factory = ScorerFactory.load(ModelResolver.resolve(model));
-        ScorerConfig config = new ScorerConfig(maxTokens, overlap, gateOn, UngatedMacs.NONE);
+        ScorerFactory factory = run.scorers();
+        ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, gateOn, UngatedMacs.NONE);
         Options.checkScorer(spec, () -> factory.scorer(p, config));
         PrintWriter err = spec.commandLine().getErr();
-        JsonlDocuments.Loaded loaded = JsonlDocuments.read(input, selection, err);
+        JsonlDocuments.Loaded loaded = JsonlDocuments.read(run.input, run.selection, err);
         List<InputDocument> docs = new ArrayList<>();
         long rejected = loaded.rejected();
         for (InputDocument d : loaded.documents()) {
             if (d.label() == null) {
                 rejected++;
-                err.println("mcgt: " + Options.name(input) + " line " + d.line() + ": missing \"label\"");
+                err.println("mcgt: " + Options.name(run.input) + " line " + d.line() + ": missing \"label\"");
             } else {
                 docs.add(d);
             }
         }
-        if (docs.isEmpty()) throw McgtException.badInput("no labelled documents in '" + input + "'");
-        int n = Options.threads(threads);
+        if (docs.isEmpty()) throw McgtException.badInput("no labelled documents in '" + run.input + "'");
+        int n = Options.threads(run.threads);
         ParallelScoring.Outcome<Labelled> outcome = ParallelScoring.run(docs, n, () -> factory.scorer(p, config),
                 (DocumentScorer s, InputDocument d) -> new Labelled(d.label(), s.scoreDocument(d.id(), d.text()).embedding()),
-                "prototypes", Options.name(input), err, progressSeconds);
+                "prototypes", Options.name(run.input), err, run.progressSeconds);
         rejected += outcome.rejected();
-        if (outcome.results().isEmpty()) throw McgtException.badInput("no document of '" + input + "' could be embedded");
+        if (outcome.results().isEmpty()) throw McgtException.badInput("no document of '" + run.input + "' could be embedded");
         Prototypes prototypes = Prototypes.fit(factory.fingerprint(),
                 outcome.results().stream().map(Labelled::label).toList(),
                 outcome.results().stream().map(Labelled::embedding).toList());
