@@ -6,6 +6,8 @@
 # Usage: scripts/score-sample.sh [N] [more mcgt score options]
 #   N defaults to 200; 0 scores the whole corpus (6,046 e-mails: long on a laptop).
 #   Output: out/score-sample/ (scores/, telemetry/, rejects/), replaced on every run.
+#   Policy: policies/spamassassin-interactive.json (calibrated for a 40/40/20 mix with mcgt calibrate, see README)
+#   unless the options give another --policy.
 #   Example: scripts/score-sample.sh 500 --policy policy.json --mode streaming
 #
 # Needs a build of this checkout (mvn -q -DskipTests install).
@@ -27,5 +29,7 @@ if [[ "$n" -gt 0 ]]; then
   echo "score-sample: $(wc -l < "$input" | tr -d ' ') of $total e-mails (every ${step}th) in $input" >&2
 fi
 
+policy=(--policy "$root/policies/spamassassin-interactive.json")
+for arg in "$@"; do [[ "$arg" == --policy || "$arg" == --policy=* ]] && policy=(); done
 exec "$root/scripts/mcgt" score --model minilm --input "$input" --output "$root/out/score-sample" --overwrite \
-  --max-tokens 256 "$@"
+  --max-tokens 256 "${policy[@]+"${policy[@]}"}" "$@"
