@@ -19,12 +19,7 @@ if [[ -z "$out" ]]; then
   out="${latest:-./}flink-throughput.json"
 fi
 
-bash "$root/scripts/fetch-corpus.sh" >&2
-corpus="$root/data/spam-assassin.jsonl"
-total="$(wc -l < "$corpus" | tr -d ' ')"
-step=$(( total / n )); (( step < 1 )) && step=1
-input="$root/data/spam-assassin-sample-$n.jsonl"
-awk -v step="$step" -v n="$n" '(NR - 1) % step == 0 && taken < n { print; taken++ }' "$corpus" > "$input"
+input="$(bash "$root/scripts/sample-corpus.sh" "$n")"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/bench-job.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

@@ -18,16 +18,7 @@ n="${1:-200}"
 [[ $# -gt 0 ]] && shift
 [[ "$n" =~ ^[0-9]+$ ]] || { echo "score-sample: N must be a number, got '$n'" >&2; exit 2; }
 
-bash "$root/scripts/fetch-corpus.sh" >&2
-corpus="$root/data/spam-assassin.jsonl"
-input="$corpus"
-if [[ "$n" -gt 0 ]]; then
-  total="$(wc -l < "$corpus" | tr -d ' ')"
-  step=$(( total / n )); (( step < 1 )) && step=1
-  input="$root/data/spam-assassin-sample-$n.jsonl"
-  awk -v step="$step" -v n="$n" '(NR - 1) % step == 0 && taken < n { print; taken++ }' "$corpus" > "$input"
-  echo "score-sample: $(wc -l < "$input" | tr -d ' ') of $total e-mails (every ${step}th) in $input" >&2
-fi
+input="$(bash "$root/scripts/sample-corpus.sh" "$n")"
 
 policy=(--policy "$root/policies/spamassassin-interactive.json")
 for arg in "$@"; do [[ "$arg" == --policy || "$arg" == --policy=* ]] && policy=(); done

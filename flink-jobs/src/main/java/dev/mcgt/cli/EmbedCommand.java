@@ -1,7 +1,5 @@
 package dev.mcgt.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcgt.McgtException;
@@ -17,7 +15,6 @@ import dev.mcgt.scoring.DocumentScorer;
 import dev.mcgt.scoring.ScorerConfig;
 import dev.mcgt.scoring.UngatedMacs;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -153,7 +150,7 @@ final class EmbedCommand implements Callable<Integer> {
                 number++;
                 if (line.isBlank()) continue;
                 try {
-                    out.println(Json.line(embed(line)));
+                    out.println(Json.line(embed(number, line)));
                     embedded++;
                 } catch (McgtException e) {
                     rejected++;
@@ -168,25 +165,12 @@ final class EmbedCommand implements Callable<Integer> {
             }
         }
 
-        /** The output object of one input line. */
-        private ObjectNode embed(String line) {
-            JsonNode node;
-            try {
-                node = Json.MAPPER.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw McgtException.badInput("not valid JSON: " + Main.oneLine(e.getOriginalMessage()));
-            }
-            if (node == null || !node.isObject()) throw McgtException.badInput("a line must be a JSON object");
-            JsonNode id = node.get("id");
-            if (id == null || id.isNull()) throw McgtException.badInput("missing \"id\"");
-            if (!id.isTextual() && !id.isNumber()) throw McgtException.badInput("\"id\" must be a string or a number");
-            JsonNode text = node.get("text");
-            if (text == null || text.isNull()) throw McgtException.badInput("missing \"text\"");
-            if (!text.isTextual()) throw McgtException.badInput("\"text\" must be a string");
-            if (text.asText().isBlank()) throw McgtException.badInput("\"text\" is empty");
-            DocumentResult d = scorer.scoreDocument(id.asText(), text.asText());
+        /** The output object of one input line (checked by the scoring job's parser, as every command's input). */
+        private ObjectNode embed(long number, String line) {
+            InputDocument doc = JsonlDocuments.parse(number, line);
+            DocumentResult d = scorer.scoreDocument(doc.id(), doc.text());
             ObjectNode o = Json.object();
-            o.set("id", id);
+            o.put("id", doc.id());
             ArrayNode e = o.putArray("embedding");
             for (float v : d.embedding()) e.add(v);
             o.put("tokens", d.tokens());

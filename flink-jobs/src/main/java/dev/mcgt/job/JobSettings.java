@@ -29,12 +29,6 @@ public record JobSettings(String input, String output, boolean streaming, Scorin
                           int maxTokens, int overlap, long maxRecordBytes, String prototypesJson, boolean emitEmbeddings,
                           Duration checkpointInterval, Duration watch) implements Serializable {
 
-    /** The same settings with another output folder. */
-    public JobSettings withOutput(String v) {
-        return new JobSettings(input, v, streaming, scoring, fields, maxTokens, overlap, maxRecordBytes, prototypesJson,
-                emitEmbeddings, checkpointInterval, watch);
-    }
-
     /** The same settings with another model, policy or gate. */
     public JobSettings withScoring(dev.mcgt.flink.functions.ScoringSettings v) {
         return new JobSettings(input, output, streaming, v, fields, maxTokens, overlap, maxRecordBytes, prototypesJson,

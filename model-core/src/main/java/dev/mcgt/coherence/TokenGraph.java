@@ -117,14 +117,14 @@ public final class TokenGraph {
         }
         this.n = count;
         for (int i = 0; i < count; i++) {
-            double sq = dot(vectors[i], 0, vectors[i], 0, dim);
+            double sq = dotF32(vectors[i], vectors[i], dim);
             if (!Double.isFinite(sq)) throw McgtException.badInput("token vector " + i + " is not finite");
             invNorm[i] = sq > 0.0 ? 1.0 / Math.sqrt(sq) : 0.0;
         }
         for (int i = 0; i < count; i++) {
             weights[i * count + i] = 0.0;
             for (int j = i + 1; j < count; j++) {
-                double c = dot(vectors[i], 0, vectors[j], 0, dim) * invNorm[i] * invNorm[j];
+                double c = dotF32(vectors[i], vectors[j], dim) * invNorm[i] * invNorm[j];
                 double w = c > 0.0 ? Math.min(c, 1.0) : 0.0;
                 weights[i * count + j] = w;
                 weights[j * count + i] = w;
@@ -190,22 +190,10 @@ public final class TokenGraph {
         }
     }
 
-    /** Dot product with eight float partial sums combined pairwise: a fixed, machine-independent order. */
-    static double dot(float[] a, int ao, float[] b, int bo, int len) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int k = 0;
-        for (; k + 8 <= len; k += 8) {
-            s0 += a[ao + k] * b[bo + k];
-            s1 += a[ao + k + 1] * b[bo + k + 1];
-            s2 += a[ao + k + 2] * b[bo + k + 2];
-            s3 += a[ao + k + 3] * b[bo + k + 3];
-            s4 += a[ao + k + 4] * b[bo + k + 4];
-            s5 += a[ao + k + 5] * b[bo + k + 5];
-            s6 += a[ao + k + 6] * b[bo + k + 6];
-            s7 += a[ao + k + 7] * b[bo + k + 7];
-        }
-        for (; k < len; k++) s0 += a[ao + k] * b[bo + k];
-        return (double) (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
+    /** One dot product of two rows on the graph's kernels (the order of {@link Kernels#dotsF32}). */
+    private double dotF32(float[] a, float[] b, int dim) {
+        kernels.dotsF32(1, 1, dim, a, 0, dim, b, 0, dim, dots, 0, 1);
+        return dots[0];
     }
 
     /**

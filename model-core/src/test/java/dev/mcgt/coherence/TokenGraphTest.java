@@ -50,7 +50,7 @@ class TokenGraphTest {
                             .isEqualTo(Double.doubleToRawLongBits(a.weight(i, j)));
                     if (i < j) {
                         // the historical formula: one scalar dot product per pair
-                        double c = TokenGraph.dot(flat, i * d, flat, j * d, d)
+                        double c = referenceDot(flat, i * d, flat, j * d, d)
                                 * invNorm(flat, i, d) * invNorm(flat, j, d);
                         assertThat(a.weight(i, j)).isEqualTo(c > 0.0 ? Math.min(c, 1.0) : 0.0);
                     }
@@ -63,8 +63,19 @@ class TokenGraphTest {
         }
     }
 
+    /** The historical formula, written out as the test's oracle: eight float partial sums combined pairwise. */
+    private static double referenceDot(float[] a, int ao, float[] b, int bo, int len) {
+        float[] s = new float[8];
+        int k = 0;
+        for (; k + 8 <= len; k += 8) {
+            for (int l = 0; l < 8; l++) s[l] += a[ao + k + l] * b[bo + k + l];
+        }
+        for (; k < len; k++) s[0] += a[ao + k] * b[bo + k];
+        return (double) (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])));
+    }
+
     private static double invNorm(float[] v, int i, int d) {
-        double sq = TokenGraph.dot(v, i * d, v, i * d, d);
+        double sq = referenceDot(v, i * d, v, i * d, d);
         return sq > 0.0 ? 1.0 / Math.sqrt(sq) : 0.0;
     }
 
