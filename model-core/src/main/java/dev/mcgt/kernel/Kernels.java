@@ -126,4 +126,30 @@ public interface Kernels {
 
     /** y[yOff + d] += x[xOff + d] for d < len. */
     void add(float[] x, int xOff, float[] y, int yOff, int len);
+
+    /**
+     * {@link #layerNorm} on {@code rows} consecutive rows of {@code n} values: row r reads {@code x[xOff + r·n ..]}
+     * and writes {@code out[outOff + r·n ..]} ({@code out == x} with the same offset is allowed).
+     */
+    default void layerNormRows(float[] x, int xOff, int rows, int n, float[] gamma, float[] beta, float eps,
+                               float[] out, int outOff) {
+        for (int r = 0; r < rows; r++) layerNorm(x, xOff + r * n, n, gamma, beta, eps, out, outOff + r * n);
+    }
+
+    /**
+     * Multi-head attention of one block of {@code qb} queries over the keys each of them sees, for every head
+     * (see {@link AttentionBlock} for the operands). For query r and head h, with keys j = its visible keys in
+     * list order and their count n:
+     * <ol>
+     *   <li>{@code s_j = Σ_t q[r][h][t] · k[j][h][t]} (exact int32);</li>
+     *   <li>{@code p_j = ((float) s_j · (qScale[r][h] · keyScale[j][h])) · scoreScale};</li>
+     *   <li>{@link #softmax} of p over the n keys, then {@code p_j = p_j · valueScale[j][h]};</li>
+     *   <li>{@code out[r][h][t] = y} where y starts at 0f and, for the keys in list order, {@code y = y + p_j ·
+     *       (float) v[j][h][t]} (f32 multiply, then f32 add).</li>
+     * </ol>
+     * A query that sees no key gets zeros. Every head's output slice of the block's rows is overwritten.
+     */
+    default void attendBlock(AttentionBlock at) {
+        at.computeWith(this);
+    }
 }

@@ -5,6 +5,7 @@ import dev.mcgt.config.NormPlacement;
 import dev.mcgt.config.TransformerConfig;
 import dev.mcgt.gate.GatePacket;
 import dev.mcgt.gate.SpikePacket;
+import dev.mcgt.kernel.AttentionBlock;
 import dev.mcgt.kernel.Kernels;
 import dev.mcgt.kernel.QuantizedMatrix;
 import dev.mcgt.model.LayerWeights;
@@ -182,7 +183,7 @@ final class ForwardPass {
         st.floatAdds += (long) rows * (perRow - 1) * d;
         float[] g = weights.embeddingNormGamma();
         if (g != null) {
-            for (int r = 0; r < rows; r++) kernels.layerNorm(x, r * d, d, g, weights.embeddingNormBeta(), eps, x, r * d);
+            kernels.layerNormRows(x, 0, rows, d, g, weights.embeddingNormBeta(), eps, x, 0);
             countNorm(rows, st);
         }
     }
@@ -219,7 +220,7 @@ final class ForwardPass {
         float[] src = b.x;
         float[] g = weights.finalNormGamma();
         if (g != null) {
-            for (int r = 0; r < keep; r++) kernels.layerNorm(b.x, r * d, d, g, weights.finalNormBeta(), eps, b.normed, r * d);
+            kernels.layerNormRows(b.x, 0, keep, d, g, weights.finalNormBeta(), eps, b.normed, 0);
             countNorm(keep, st);
             src = b.normed;
         }
@@ -308,7 +309,7 @@ final class ForwardPass {
         // Attention input: LayerNorm (PRE) or the residual itself (POST), quantized per row.
         float[] in = h;
         if (pre) {
-            for (int r = 0; r < m; r++) kernels.layerNorm(h, r * d, d, w.norm1Gamma(), w.norm1Beta(), eps, b.normed, r * d);
+            kernels.layerNormRows(h, 0, m, d, w.norm1Gamma(), w.norm1Beta(), eps, b.normed, 0);
             countNorm(m, st);
             in = b.normed;
         }
@@ -348,9 +349,7 @@ final class ForwardPass {
         float[] fin = h;
         int finOff = qStart * d;
         if (pre) {
-            for (int r = 0; r < qn; r++) {
-                kernels.layerNorm(h, (qStart + r) * d, d, w.norm2Gamma(), w.norm2Beta(), eps, b.normed, r * d);
-            }
+            kernels.layerNormRows(h, qStart * d, qn, d, w.norm2Gamma(), w.norm2Beta(), eps, b.normed, 0);
             countNorm(qn, st);
             fin = b.normed;
             finOff = 0;
@@ -372,7 +371,7 @@ final class ForwardPass {
         kernels.add(b.proj, 0, h, qStart * d, qn * d);
         st.floatAdds += (long) qn * d;
         if (!pre) {
-            for (int r = qStart; r < qStart + qn; r++) kernels.layerNorm(h, r * d, d, gamma, beta, eps, h, r * d);
+            kernels.layerNormRows(h, qStart * d, qn, d, gamma, beta, eps, h, qStart * d);
             countNorm(qn, st);
         }
     }
@@ -394,15 +393,13 @@ final class ForwardPass {
         InferStats st = c.stats;
         int window = c.window;
         int stride = b.keyStride;
-        for (int i = 0, len = (m - qStart) * d; i < len; i++) b.att[i] = 0f;
         long dots = 0;
-        // int8 values widened once for P·V (exact, so alpha · v is the same product as with the int8 value)
-        byte[] vi = b.valueInt8;
-        float[] vf = b.valueF32;
-        for (int i = 0, len = (cv + m) * d; i < len; i++) vf[i] = vi[i];
-        // Queries in blocks: the visible keys of each query of the block, then per head one int8 GEMM of the
-        // block's queries against the span of keys any of them sees (exact integers, so computing a few scores
-        // that are then not used changes nothing), softmax over each query's visible keys and P·V.
+        AttentionBlock at = b.attention.scoreScale(invSqrtHeadDim);
+        at.valuesChanged();
+        // Queries in blocks: the visible keys of each query of the block, then one kernel call for all heads of
+        // the block (scores of the block's queries against the span of keys any of them sees: exact integers, so
+        // computing a few scores that are then not used changes nothing; softmax over each query's visible keys;
+        // P·V).
         for (int q0 = qStart; q0 < m; q0 += ATT_QUERY_BLOCK) {
             int q1 = Math.min(m, q0 + ATT_QUERY_BLOCK);
             int lo = Integer.MAX_VALUE;
@@ -417,30 +414,13 @@ final class ForwardPass {
                 }
                 dots += (long) n * heads;
             }
-            if (hi < 0) continue;
-            int span = hi - lo + 1;
-            int qb = q1 - q0;
-            for (int hh = 0; hh < heads; hh++) {
-                kernels.gemmI32(qb, span, headDim, b.qInt8, ((q0 - qStart) * heads + hh) * headDim, d,
-                        b.keyInt8, lo * d + hh * headDim, d, b.scores, 0, span);
-                for (int r = q0; r < q1; r++) {
-                    int qi = r - q0;
-                    int n = b.keyCount[qi];
-                    if (n == 0) continue;
-                    int qRow = r - qStart;
-                    int list = qi * stride;
-                    int sRow = qi * span - lo;
-                    float qs = b.qScale[qRow * heads + hh];
-                    for (int i = 0; i < n; i++) {
-                        int key = b.keyList[list + i];
-                        b.probs[i] = ((float) b.scores[sRow + key] * (qs * b.keyScale[key * heads + hh])) * invSqrtHeadDim;
-                    }
-                    kernels.softmax(b.probs, 0, n);
-                    for (int i = 0; i < n; i++) b.probs[i] = b.probs[i] * b.valueScale[b.keyList[list + i] * heads + hh];
-                    kernels.addScaledRows(n, b.probs, 0, b.keyList, list, b.valueF32, hh * headDim, d,
-                            b.att, qRow * d + hh * headDim, headDim);
-                }
+            int rows = q0 - qStart;
+            if (hi < 0) {
+                at.block(q1 - q0, rows * d, rows * heads, 0, 0, rows * d);
+            } else {
+                at.block(q1 - q0, rows * d, rows * heads, lo, hi - lo + 1, rows * d);
             }
+            kernels.attendBlock(at);
         }
         st.attentionDots += dots;
         st.macs += dots * headDim;

@@ -1,6 +1,7 @@
 package dev.mcgt.runtime;
 
 import dev.mcgt.config.TransformerConfig;
+import dev.mcgt.kernel.AttentionBlock;
 
 /**
  * Per-thread scratch of the forward pass, sized once from the config (S = seqLenMax, D = hidden,
@@ -32,15 +33,12 @@ public final class InferBuffers {
     final float[] keyScale;
     final byte[] valueInt8;
     final float[] valueScale;
-    final float[] valueF32;
     final int[] keyPos;
-    // Visible keys of a block of queries (keyStride per query) and their counts, the block's raw scores,
-    // and one query's probabilities.
+    // Visible keys of a block of queries (keyStride per query) and their counts; the block's kernel operands.
     final int keyStride;
     final int[] keyList;
     final int[] keyCount;
-    final int[] scores;
-    final float[] probs;
+    final AttentionBlock attention;
     // Token bookkeeping: chunk position of each kept row; compact row → kept row; compact positions.
     final int[] rowPos;
     final int[] compactRow;
@@ -86,14 +84,13 @@ public final class InferBuffers {
         keyScale = new float[keys * h];
         valueInt8 = new byte[keys * d];
         valueScale = new float[keys * h];
-        valueF32 = new float[keys * d];
         keyPos = new int[keys];
         int block = Math.min(s, ForwardPass.ATT_QUERY_BLOCK);
         keyStride = keys;
         keyList = new int[block * keys];
         keyCount = new int[block];
-        scores = new int[block * keys];
-        probs = new float[keys];
+        attention = new AttentionBlock(h, config.headDim(), block, keys).operands(qInt8, qScale, keyInt8, keyScale,
+                valueInt8, valueScale, keyList, keyStride, keyCount, att);
         rowPos = new int[s];
         compactRow = new int[s];
         compactPos = new int[s];
