@@ -5,20 +5,31 @@ import dev.mcgt.config.Activation;
 
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Chooses the {@link Kernels} implementation once per JVM. The Vector API kernel is used when the
- * {@code jdk.incubator.vector} module is in the boot layer (run with {@code --add-modules jdk.incubator.vector}),
- * its class loads, and a self-test on random shapes matches the scalar kernel bit for bit; otherwise the scalar
- * kernel runs. The system property {@code mcgt.kernel} ({@code auto} by default, {@code scalar} or
- * {@code vector}) overrides the choice; {@code vector} fails with a clear error when the vector kernel cannot
- * be used. The choice is logged once through {@link System#getLogger}.
+ * Chooses the {@link Kernels} implementation once per JVM, best first:
+ * <ol>
+ *   <li>the native kernel ({@link NativeKernels}: C through JNI, built into the jar by the Maven build) at the best
+ *       rung of its ladder this CPU runs (AMX-INT8, AVX-512 VNNI, AVX-VNNI, AVX2), when the library loads and a
+ *       self-test on random shapes matches the scalar kernel bit for bit;</li>
+ *   <li>the Vector API kernel, when the {@code jdk.incubator.vector} module is in the boot layer (run with
+ *       {@code --add-modules jdk.incubator.vector}), its class loads and its self-test passes;</li>
+ *   <li>the scalar kernel, which always runs.</li>
+ * </ol>
+ * The system property {@value #PROPERTY} ({@code auto} by default, {@code native}, {@code vector} or
+ * {@code scalar}) forces a choice, failing clearly when the forced kernel cannot run; {@value #RUNG_PROPERTY}
+ * ({@code auto} by default, or a rung: {@code amx}, {@code avx512-vnni}, {@code avx-vnni}, {@code avx2}) picks the
+ * native rung. The choice and, for every kernel passed over, the reason are logged once through
+ * {@link System#getLogger}.
  */
 public final class KernelProvider {
-    /** The system property that selects the kernel: {@code auto}, {@code scalar} or {@code vector}. */
+    /** The system property that selects the kernel: {@code auto}, {@code native}, {@code vector} or {@code scalar}. */
     public static final String PROPERTY = "mcgt.kernel";
+    /** The system property that selects the native kernel's rung: {@code auto} or a rung name. */
+    public static final String RUNG_PROPERTY = "mcgt.native.rung";
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String VECTOR_CLASS = "dev.mcgt.kernel.VectorKernels";
@@ -27,14 +38,16 @@ public final class KernelProvider {
     private static volatile Kernels chosen;
     private static volatile Optional<Kernels> vector;
     private static volatile String vectorProblem;
+    private static volatile List<Kernels> nativeRungs;
+    private static volatile String nativeProblem;
 
     private KernelProvider() { }
 
     /**
      * The kernel for this JVM, chosen on first call (see the class comment).
      *
-     * @throws McgtException if {@code mcgt.kernel} has an unknown value, or is {@code vector} and the vector
-     *                       kernel is unavailable or fails its self-test
+     * @throws McgtException if {@code mcgt.kernel} has an unknown value, or names a kernel that is unavailable or
+     *                       fails its self-test
      */
     public static Kernels get() {
         Kernels k = chosen;
@@ -63,8 +76,49 @@ public final class KernelProvider {
     }
 
     /**
-     * The kernel for a mode, {@code auto}, {@code scalar} or {@code vector} (the values of {@code mcgt.kernel}):
-     * vector only after its self-test passes; {@code vector} fails clearly when it cannot run.
+     * The native kernel at the rung {@value #RUNG_PROPERTY} asks for (the best this CPU supports by default) if the
+     * library loads and the CPU supports that rung (no self-test), else empty; {@link #nativeProblem} says why.
+     */
+    public static Optional<Kernels> nativeKernel() {
+        List<Kernels> rungs = nativeRungs();
+        if (rungs.isEmpty()) return Optional.empty();
+        String want = System.getProperty(RUNG_PROPERTY, "auto").trim().toLowerCase(java.util.Locale.ROOT);
+        if (want.equals("auto")) return Optional.of(rungs.get(rungs.size() - 1));
+        for (Kernels k : rungs) {
+            if (((NativeKernels) k).rung().label.equals(want)) return Optional.of(k);
+        }
+        return Optional.empty();
+    }
+
+    /** Why {@link #nativeKernel} is empty (null when it is not). */
+    public static String nativeProblem() {
+        if (nativeKernel().isPresent()) return null;
+        if (nativeProblem != null) return nativeProblem;
+        String want = System.getProperty(RUNG_PROPERTY, "auto").trim();
+        if (NativeKernels.Rung.parse(want) == null) {
+            return "system property " + RUNG_PROPERTY + " must be auto, amx, avx512-vnni, avx-vnni or avx2, got '"
+                    + want + "'";
+        }
+        return "this CPU does not support the native rung '" + want + "' (" + CpuInfo.summary() + ")";
+    }
+
+    /**
+     * Every rung of the native kernel this machine runs, slowest first (empty when the library is not built or
+     * does not load); for tests and benchmarks that compare them.
+     */
+    public static List<Kernels> nativeRungs() {
+        List<Kernels> r = nativeRungs;
+        if (r != null) return r;
+        synchronized (KernelProvider.class) {
+            if (nativeRungs == null) nativeRungs = loadNative();
+            return nativeRungs;
+        }
+    }
+
+    /**
+     * The kernel for a mode, {@code auto}, {@code native}, {@code vector} or {@code scalar} (the values of
+     * {@code mcgt.kernel}): native and vector only after their self-tests pass; a forced kernel that cannot run
+     * fails clearly, {@code auto} falls back and logs why.
      */
     public static Kernels choose(String mode) {
         String m = mode.trim().toLowerCase(java.util.Locale.ROOT);
@@ -73,23 +127,62 @@ public final class KernelProvider {
                 LOG.log(Level.INFO, "mcgt kernel: scalar (forced by -D" + PROPERTY + "=scalar)");
                 return scalar();
             }
-            case "vector", "auto" -> {
-                Optional<Kernels> v = vector();
-                String problem = v.isEmpty() ? vectorProblem : selfTest(v.get());
-                if (problem == null) {
-                    LOG.log(Level.INFO, "mcgt kernel: " + v.get().name() + " (Vector API, self-test passed)");
-                    return v.get();
+            case "vector" -> {
+                String problem = vectorUsable();
+                if (problem != null) {
+                    throw McgtException.unsupported("vector kernel requested (-D" + PROPERTY + "=vector) but unavailable: "
+                            + problem);
                 }
-                if (m.equals("vector")) {
-                    throw McgtException.unsupported("vector kernel requested (-D" + PROPERTY
-                            + "=vector) but unavailable: " + problem);
+                LOG.log(Level.INFO, "mcgt kernel: " + vector().orElseThrow().name() + " (Vector API, self-test passed)");
+                return vector().orElseThrow();
+            }
+            case "native" -> {
+                String problem = nativeUsable();
+                if (problem != null) {
+                    throw McgtException.unsupported("native kernel requested (-D" + PROPERTY + "=native) but unavailable: "
+                            + problem);
                 }
-                LOG.log(Level.INFO, "mcgt kernel: scalar (vector kernel unavailable: " + problem + ")");
+                logNative();
+                return nativeKernel().orElseThrow();
+            }
+            case "auto" -> {
+                String nativeWhy = nativeUsable();
+                if (nativeWhy == null) {
+                    logNative();
+                    return nativeKernel().orElseThrow();
+                }
+                String vectorWhy = vectorUsable();
+                if (vectorWhy == null) {
+                    LOG.log(Level.INFO, "mcgt kernel: " + vector().orElseThrow().name()
+                            + " (Vector API, self-test passed; native kernel unavailable: " + nativeWhy + ")");
+                    return vector().orElseThrow();
+                }
+                LOG.log(Level.INFO, "mcgt kernel: scalar (native kernel unavailable: " + nativeWhy
+                        + "; vector kernel unavailable: " + vectorWhy + ")");
                 return scalar();
             }
             default -> throw McgtException.badConfig("system property " + PROPERTY
-                    + " must be auto, scalar or vector, got '" + mode + "'");
+                    + " must be auto, native, vector or scalar, got '" + mode + "'");
         }
+    }
+
+    private static void logNative() {
+        Kernels k = nativeKernel().orElseThrow();
+        LOG.log(Level.INFO, "mcgt kernel: " + k.name() + " (native, " + CpuInfo.summary() + ", self-test passed)");
+    }
+
+    /** Null when the vector kernel loads and passes its self-test, else why not. */
+    private static String vectorUsable() {
+        Optional<Kernels> v = vector();
+        return v.isEmpty() ? vectorProblem : selfTest(v.get());
+    }
+
+    /** Null when the native kernel loads at the requested rung and passes its self-test, else why not. */
+    private static String nativeUsable() {
+        Optional<Kernels> n = nativeKernel();
+        if (n.isEmpty()) return nativeProblem();
+        String problem = selfTest(n.get());
+        return problem == null ? null : n.get().name() + " " + problem;
     }
 
     private static Optional<Kernels> loadVector() {
@@ -103,6 +196,29 @@ public final class KernelProvider {
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             vectorProblem = "cannot load " + VECTOR_CLASS + ": " + e;
             return Optional.empty();
+        }
+    }
+
+    private static List<Kernels> loadNative() {
+        String problem = NativeLibrary.load();
+        if (problem != null) {
+            nativeProblem = problem;
+            return List.of();
+        }
+        try {
+            java.util.EnumSet<NativeKernels.Rung> rungs = NativeKernels.supportedRungs();
+            if (rungs.isEmpty()) {
+                nativeProblem = "this CPU lacks AVX2, the native kernel's lowest rung (" + CpuInfo.summary() + ")";
+                return List.of();
+            }
+            // the native kernel delegates what is off the hot path to the best Java kernel that passes its self-test
+            Kernels fallback = vectorUsable() == null ? vector().orElseThrow() : scalar();
+            List<Kernels> list = new java.util.ArrayList<>();
+            for (NativeKernels.Rung r : rungs) list.add(new NativeKernels(r, fallback));
+            return List.copyOf(list);
+        } catch (LinkageError | RuntimeException e) {
+            nativeProblem = "native kernel library does not link: " + e;
+            return List.of();
         }
     }
 
@@ -203,6 +319,36 @@ public final class KernelProvider {
                 return "addAndArgMax differs at length " + len;
             }
         }
+        // an attention block over two heads with a sliding window, and LayerNorm over rows
+        int heads = 2, hd = 16, qb = 9, keys = 13, d = heads * hd, stride = keys;
+        byte[] q = randomBytes(rnd, qb * d);
+        byte[] k = randomBytes(rnd, keys * d);
+        byte[] val = randomBytes(rnd, keys * d);
+        float[] qs = randomFloats(rnd, qb * heads, 0.001f, 0.1f);
+        float[] ks = randomFloats(rnd, keys * heads, 0.001f, 0.1f);
+        float[] vs = randomFloats(rnd, keys * heads, 0.001f, 0.1f);
+        int[] list = new int[qb * stride];
+        int[] count = new int[qb];
+        for (int r = 0; r < qb; r++) {
+            for (int j = 0; j < keys; j++) {
+                if (Math.abs(j - r) < 5 || r % 2 == 0) list[r * stride + count[r]++] = j;
+            }
+        }
+        float[] o1 = new float[qb * d];
+        float[] o2 = new float[qb * d];
+        v.attendBlock(new AttentionBlock(heads, hd, qb, keys).operands(q, qs, k, ks, val, vs, list, stride, count, o1)
+                .scoreScale(0.25f).block(qb, 0, 0, 0, keys, 0));
+        s.attendBlock(new AttentionBlock(heads, hd, qb, keys).operands(q, qs, k, ks, val, vs, list, stride, count, o2)
+                .scoreScale(0.25f).block(qb, 0, 0, 0, keys, 0));
+        if (!sameBits(o1, o2)) return "attendBlock differs";
+        float[] x = randomFloats(rnd, 3 * 37, -4f, 4f);
+        float[] g = randomFloats(rnd, 37, 0.5f, 1.5f);
+        float[] b = randomFloats(rnd, 37, -0.5f, 0.5f);
+        float[] n1 = new float[3 * 37];
+        float[] n2 = new float[3 * 37];
+        v.layerNormRows(x, 0, 3, 37, g, b, 1e-5f, n1, 0);
+        s.layerNormRows(x, 0, 3, 37, g, b, 1e-5f, n2, 0);
+        if (!sameBits(n1, n2)) return "layerNormRows differs";
         return null;
     }
 

@@ -10,7 +10,8 @@ import java.util.function.Function;
  *
  * <p>Immutable once built. A kernel may attach a prepared copy of the weights (widened, re-laid out); call
  * {@link Kernels#prepare(QuantizedMatrix)} at model load so that the copy exists before the first forward
- * pass (otherwise the first {@code gemm} prepares it). The copy is shared by every thread.
+ * pass (otherwise the first {@code gemm} prepares it). The copy is shared by every thread; a matrix keeps one copy
+ * per kernel that asked.
  */
 public final class QuantizedMatrix {
     private final int rows;
@@ -18,7 +19,8 @@ public final class QuantizedMatrix {
     private final byte[] weights;
     private final float[] scales;
     private final float[] bias;
-    private volatile Prepared prepared;
+    /** Prepared forms, one per kernel key that asked; replaced as a whole (copy on write). */
+    private volatile Prepared[] prepared = new Prepared[0];
 
     /**
      * @param rows    output features
@@ -83,19 +85,24 @@ public final class QuantizedMatrix {
      * identified by {@code key} has not prepared this matrix yet. One volatile read; never allocates.
      */
     Object preparedFor(Object key) {
-        Prepared p = prepared;
-        return p != null && p.key() == key ? p.data() : null;
+        for (Prepared p : prepared) {
+            if (p.key() == key) return p.data();
+        }
+        return null;
     }
 
     /**
-     * Returns the prepared form for {@code key}, computing it with {@code factory} on first use. Thread-safe;
-     * a matrix holds one prepared form at a time (the last kernel that asked).
+     * Returns the prepared form for {@code key}, computing it with {@code factory} on first use. Thread-safe; a
+     * matrix keeps the form of every kernel that asked (a JVM normally runs one kernel, tests compare several).
      */
     synchronized Object prepare(Object key, Function<QuantizedMatrix, Object> factory) {
         Object data = preparedFor(key);
         if (data == null) {
             data = factory.apply(this);
-            prepared = new Prepared(key, data);
+            Prepared[] old = prepared;
+            Prepared[] next = java.util.Arrays.copyOf(old, old.length + 1);
+            next[old.length] = new Prepared(key, data);
+            prepared = next;
         }
         return data;
     }

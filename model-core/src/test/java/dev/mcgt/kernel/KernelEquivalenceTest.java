@@ -1,33 +1,42 @@
 package dev.mcgt.kernel;
 
 import dev.mcgt.config.Activation;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The vector kernel against the scalar kernel, bit for bit ({@link Float#floatToRawIntBits}) for every method, on
- * random data, odd lengths and offsets, extreme values and signed zeros. Skipped only when the
- * {@code jdk.incubator.vector} module is absent.
+ * Every kernel but the scalar one (the Vector API kernel, and each rung of the native kernel this machine runs)
+ * against the scalar kernel, bit for bit ({@link Float#floatToRawIntBits}) for every method, on random data, odd
+ * lengths and offsets, extreme values and signed zeros. Kernels that cannot run here are absent from the list, and
+ * {@link KernelAvailabilityTest} reports them as skipped with the reason.
  */
+@ParameterizedClass(name = "{0}", allowZeroInvocations = true)
+@MethodSource("candidates")
 class KernelEquivalenceTest {
     private static final int[] LENGTHS = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 384, 1000, 1001};
 
-    private final Kernels scalar = KernelProvider.scalar();
-    private Kernels vector;
-    private final SplittableRandom rnd = new SplittableRandom(0xC0FFEE);
-
-    @BeforeEach
-    void vectorKernel() {
-        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
-                "jdk.incubator.vector module absent");
-        vector = KernelProvider.vector().orElseThrow(() -> new AssertionError("module present, kernel not loaded"));
+    /** The kernels to compare with the scalar one: what runs on this machine. */
+    static List<Kernels> candidates() {
+        List<Kernels> k = new ArrayList<>();
+        KernelProvider.vector().ifPresent(k::add);
+        k.addAll(KernelProvider.nativeRungs());
+        return k;
     }
+
+    @Parameter
+    Kernels candidate;
+
+    private final Kernels scalar = KernelProvider.scalar();
+    private final SplittableRandom rnd = new SplittableRandom(0xC0FFEE);
 
     private float[] floats(int n, float lo, float hi) {
         float[] f = new float[n];
@@ -84,7 +93,7 @@ class KernelEquivalenceTest {
                     rnd.nextBoolean() ? wild(n) : null);
             float[] o1 = new float[2 + m * n];
             float[] o2 = new float[2 + m * n];
-            vector.gemm(m, a, 3, as, 1, w, o1, 2);
+            candidate.gemm(m, a, 3, as, 1, w, o1, 2);
             scalar.gemm(m, a, 3, as, 1, w, o2, 2);
             assertSameBits(o1, o2, "gemm " + m + "x" + k + "x" + n);
         }
@@ -103,7 +112,7 @@ class KernelEquivalenceTest {
             float[] as = floats(m, 0.5f, 1f);
             float[] o1 = new float[m * n];
             float[] o2 = new float[m * n];
-            vector.gemm(m, a, 0, as, 0, w, o1, 0);
+            candidate.gemm(m, a, 0, as, 0, w, o1, 0);
             scalar.gemm(m, a, 0, as, 0, w, o2, 0);
             assertSameBits(o1, o2, "gemm fill " + fill);
         }
@@ -120,7 +129,7 @@ class KernelEquivalenceTest {
             byte[] b = bytes(2 + n * ldb);
             int[] o1 = new int[3 + m * ldo];
             int[] o2 = new int[3 + m * ldo];
-            vector.gemmI32(m, n, k, a, 1, lda, b, 2, ldb, o1, 3, ldo);
+            candidate.gemmI32(m, n, k, a, 1, lda, b, 2, ldb, o1, 3, ldo);
             scalar.gemmI32(m, n, k, a, 1, lda, b, 2, ldb, o2, 3, ldo);
             assertThat(o1).as("gemmI32 %dx%dx%d", m, n, k).isEqualTo(o2);
         }
@@ -135,13 +144,13 @@ class KernelEquivalenceTest {
             byte[] b = bytes(2 + n * ldb);
             int[] o1 = new int[n + 1];
             int[] o2 = new int[n + 1];
-            vector.gemmI32(1, n, k, a, 5, k, b, 2, ldb, o1, 1, n);
+            candidate.gemmI32(1, n, k, a, 5, k, b, 2, ldb, o1, 1, n);
             scalar.gemmI32(1, n, k, a, 5, k, b, 2, ldb, o2, 1, n);
             assertThat(o1).as("gemmI32 1x%dx%d", n, k).isEqualTo(o2);
             // The largest sums: every product is (-128)·(-128) = 2^14.
             java.util.Arrays.fill(a, (byte) -128);
             java.util.Arrays.fill(b, (byte) -128);
-            vector.gemmI32(1, n, k, a, 5, k, b, 2, ldb, o1, 1, n);
+            candidate.gemmI32(1, n, k, a, 5, k, b, 2, ldb, o1, 1, n);
             scalar.gemmI32(1, n, k, a, 5, k, b, 2, ldb, o2, 1, n);
             assertThat(o1).as("gemmI32 1x%dx%d at -128", n, k).isEqualTo(o2);
             assertThat(o1[1]).isEqualTo(k * 16384);
@@ -160,7 +169,7 @@ class KernelEquivalenceTest {
             byte[] q2 = new byte[rows * cols];
             float[] s1 = new float[rows];
             float[] s2 = new float[rows];
-            vector.quantizeRows(x, 1, rows, cols, q1, 0, s1, 0);
+            candidate.quantizeRows(x, 1, rows, cols, q1, 0, s1, 0);
             scalar.quantizeRows(x, 1, rows, cols, q2, 0, s2, 0);
             assertThat(q1).isEqualTo(q2);
             assertSameBits(s1, s2, "scales");
@@ -174,7 +183,7 @@ class KernelEquivalenceTest {
             byte[] q2 = new byte[rows * cols];
             float[] s1 = new float[rows];
             float[] s2 = new float[rows];
-            vector.quantizeRows(specials, 0, rows, cols, q1, 0, s1, 0);
+            candidate.quantizeRows(specials, 0, rows, cols, q1, 0, s1, 0);
             scalar.quantizeRows(specials, 0, rows, cols, q2, 0, s2, 0);
             assertThat(q1).isEqualTo(q2);
             assertSameBits(s1, s2, "special scales");
@@ -187,14 +196,14 @@ class KernelEquivalenceTest {
             for (int rep = 0; rep < 5; rep++) {
                 float[] x = rep == 0 ? wild(len + 3) : floats(len + 3, -1e3f, 1e3f);
                 for (int off = 0; off < 3; off++) {
-                    assertThat(Float.floatToRawIntBits(vector.sum(x, off, len))).as("sum len %d", len)
+                    assertThat(Float.floatToRawIntBits(candidate.sum(x, off, len))).as("sum len %d", len)
                             .isEqualTo(Float.floatToRawIntBits(scalar.sum(x, off, len)));
                 }
             }
         }
         float[] zeros = {-0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f};
         for (int len = 0; len <= zeros.length; len++) {
-            assertThat(Float.floatToRawIntBits(vector.sum(zeros, 0, len)))
+            assertThat(Float.floatToRawIntBits(candidate.sum(zeros, 0, len)))
                     .isEqualTo(Float.floatToRawIntBits(scalar.sum(zeros, 0, len)));
         }
     }
@@ -209,12 +218,12 @@ class KernelEquivalenceTest {
                 float[] b = floats(n, -1f, 1f);
                 float[] o1 = new float[n + 1];
                 float[] o2 = new float[n + 1];
-                vector.layerNorm(x, 2, n, g, b, 1e-12f, o1, 1);
+                candidate.layerNorm(x, 2, n, g, b, 1e-12f, o1, 1);
                 scalar.layerNorm(x, 2, n, g, b, 1e-12f, o2, 1);
                 assertSameBits(o1, o2, "layerNorm " + n);
                 float[] x1 = x.clone();
                 float[] x2 = x.clone();
-                vector.layerNorm(x1, 2, n, g, b, 1e-5f, x1, 2);
+                candidate.layerNorm(x1, 2, n, g, b, 1e-5f, x1, 2);
                 scalar.layerNorm(x2, 2, n, g, b, 1e-5f, x2, 2);
                 assertSameBits(x1, x2, "layerNorm in place " + n);
             }
@@ -228,7 +237,7 @@ class KernelEquivalenceTest {
                 float[] x = rnd.nextBoolean() ? wild(len + 1) : floats(len + 1, -12f, 12f);
                 float[] x1 = x.clone();
                 float[] x2 = x.clone();
-                vector.gelu(x1, 1, len, act);
+                candidate.gelu(x1, 1, len, act);
                 scalar.gelu(x2, 1, len, act);
                 assertSameBits(x1, x2, act + " " + len);
             }
@@ -241,7 +250,7 @@ class KernelEquivalenceTest {
             for (float[] x : new float[][] {sweep, specials}) {
                 float[] x1 = x.clone();
                 float[] x2 = x.clone();
-                vector.gelu(x1, 0, x.length, act);
+                candidate.gelu(x1, 0, x.length, act);
                 scalar.gelu(x2, 0, x.length, act);
                 assertSameBits(x1, x2, act + " sweep");
             }
@@ -265,7 +274,7 @@ class KernelEquivalenceTest {
                 };
                 float[] x1 = x.clone();
                 float[] x2 = x.clone();
-                vector.softmax(x1, 2, len);
+                candidate.softmax(x1, 2, len);
                 scalar.softmax(x2, 2, len);
                 assertSameBits(x1, x2, "softmax " + len + " rep " + rep);
             }
@@ -275,7 +284,7 @@ class KernelEquivalenceTest {
         for (int i = 0; i < sweep.length; i++) sweep[i] = -110f + 110f * i / (sweep.length - 1);
         float[] x1 = sweep.clone();
         float[] x2 = sweep.clone();
-        vector.softmax(x1, 0, sweep.length);
+        candidate.softmax(x1, 0, sweep.length);
         scalar.softmax(x2, 0, sweep.length);
         assertSameBits(x1, x2, "softmax sweep");
     }
@@ -289,10 +298,10 @@ class KernelEquivalenceTest {
             float alpha = (float) (rnd.nextDouble() - 0.5) * 3f;
             float[] y1 = y.clone();
             float[] y2 = y.clone();
-            vector.addScaledInt8(alpha, v, 1, y1, 3, len);
+            candidate.addScaledInt8(alpha, v, 1, y1, 3, len);
             scalar.addScaledInt8(alpha, v, 1, y2, 3, len);
             assertSameBits(y1, y2, "addScaledInt8 " + len);
-            vector.add(x, 2, y1, 1, len);
+            candidate.add(x, 2, y1, 1, len);
             scalar.add(x, 2, y2, 1, len);
             assertSameBits(y1, y2, "add " + len);
         }
@@ -300,7 +309,7 @@ class KernelEquivalenceTest {
         float[] y1 = negZero.clone();
         float[] y2 = negZero.clone();
         byte[] zeros = new byte[9];
-        vector.addScaledInt8(-1f, zeros, 0, y1, 0, 9);
+        candidate.addScaledInt8(-1f, zeros, 0, y1, 0, 9);
         scalar.addScaledInt8(-1f, zeros, 0, y2, 0, 9);
         assertSameBits(y1, y2, "signed zero");
     }
@@ -324,7 +333,7 @@ class KernelEquivalenceTest {
             float[] y3 = y.clone();
             float[] vf = new float[v.length];
             for (int i = 0; i < v.length; i++) vf[i] = v[i];
-            vector.addScaledRows(n, alpha, 1, rows, 2, vf, 3, ldv, y1, 4, len);
+            candidate.addScaledRows(n, alpha, 1, rows, 2, vf, 3, ldv, y1, 4, len);
             scalar.addScaledRows(n, alpha, 1, rows, 2, vf, 3, ldv, y2, 4, len);
             for (int i = 0; i < n; i++) scalar.addScaledInt8(alpha[1 + i], v, 3 + rows[2 + i] * ldv, y3, 4, len);
             assertSameBits(y1, y2, "addScaledRows n=" + n + " len=" + len);
@@ -335,7 +344,7 @@ class KernelEquivalenceTest {
         float[] v = new float[16];
         float[] y = new float[4];
         int[] negative = {1, -1};
-        for (Kernels k : new Kernels[] {vector, scalar}) {
+        for (Kernels k : new Kernels[] {candidate, scalar}) {
             assertThatThrownBy(() -> k.addScaledRows(2, alpha, 0, bad, 0, v, 0, 4, y, 0, 4))
                     .isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> k.addScaledRows(2, alpha, 0, negative, 0, v, 4, 4, y, 0, 4))
@@ -359,7 +368,7 @@ class KernelEquivalenceTest {
             int ldo = n + 2;
             float[] o1 = new float[1 + m * ldo];
             float[] o2 = new float[o1.length];
-            vector.dotsF32(m, n, len, a, 2, lda, b, 1, ldb, o1, 1, ldo);
+            candidate.dotsF32(m, n, len, a, 2, lda, b, 1, ldb, o1, 1, ldo);
             scalar.dotsF32(m, n, len, a, 2, lda, b, 1, ldb, o2, 1, ldo);
             assertSameBits(o1, o2, "dotsF32 " + m + "x" + n + "x" + len);
             for (int i = 0; i < m; i++) {
@@ -389,7 +398,7 @@ class KernelEquivalenceTest {
             }
             double[] k1 = key.clone();
             double[] k2 = key.clone();
-            int v = vector.addAndArgMax(k1, w, 2, m);
+            int v = candidate.addAndArgMax(k1, w, 2, m);
             int s = scalar.addAndArgMax(k2, w, 2, m);
             // the reference: a strict scan, written out here
             int expected = -1;
@@ -402,7 +411,7 @@ class KernelEquivalenceTest {
                 }
             }
             assertThat(s).as("scalar, m=%d", m).isEqualTo(expected);
-            assertThat(v).as("vector, m=%d", m).isEqualTo(expected);
+            assertThat(v).as("candidate, m=%d", m).isEqualTo(expected);
             for (int u = 0; u < key.length; u++) {
                 assertThat(Double.doubleToRawLongBits(k1[u])).isEqualTo(Double.doubleToRawLongBits(key[u]));
                 assertThat(Double.doubleToRawLongBits(k2[u])).isEqualTo(Double.doubleToRawLongBits(key[u]));
@@ -421,7 +430,7 @@ class KernelEquivalenceTest {
             byte[] b = bytes(7 + n * ld);
             int[] o1 = new int[2 + m * (n + 3)];
             int[] o2 = new int[o1.length];
-            vector.gemmI32(m, n, k, a, 5, ld, b, 7, ld, o1, 2, n + 3);
+            candidate.gemmI32(m, n, k, a, 5, ld, b, 7, ld, o1, 2, n + 3);
             scalar.gemmI32(m, n, k, a, 5, ld, b, 7, ld, o2, 2, n + 3);
             assertThat(o1).as("gemmI32 %s", java.util.Arrays.toString(sh)).isEqualTo(o2);
         }
@@ -430,21 +439,108 @@ class KernelEquivalenceTest {
     @Test
     void preparedWeightsAreReusedAndResultsStable() {
         QuantizedMatrix w = new QuantizedMatrix(20, 40, bytes(800), floats(20, 0.01f, 0.02f), floats(20, -1f, 1f));
-        vector.prepare(w);
-        Object prepared = w.preparedFor(VectorKernels.class);
+        candidate.prepare(w);
+        Object key = candidate instanceof NativeKernels nk ? nk.rung() : VectorKernels.class;
+        Object prepared = w.preparedFor(key);
         assertThat(prepared).isNotNull();
         byte[] a = bytes(5 * 40);
         float[] as = floats(5, 0.01f, 0.02f);
         float[] o1 = new float[100];
         float[] o2 = new float[100];
-        vector.gemm(5, a, 0, as, 0, w, o1, 0);
-        assertThat(w.preparedFor(VectorKernels.class)).isSameAs(prepared);
+        candidate.gemm(5, a, 0, as, 0, w, o1, 0);
+        assertThat(w.preparedFor(key)).isSameAs(prepared);
         scalar.gemm(5, a, 0, as, 0, w, o2, 0);
         assertSameBits(o1, o2, "prepared gemm");
     }
 
     @Test
+    void layerNormRowsIsBitIdenticalAndInPlace() {
+        for (int n : new int[] {1, 7, 8, 33, 384}) {
+            int rows = 1 + rnd.nextInt(9);
+            float[] x = wild(2 + rows * n);
+            float[] gamma = floats(n, 0.5f, 1.5f);
+            float[] beta = floats(n, -0.5f, 0.5f);
+            float[] o1 = new float[3 + rows * n];
+            float[] o2 = new float[3 + rows * n];
+            candidate.layerNormRows(x, 2, rows, n, gamma, beta, 1e-12f, o1, 3);
+            scalar.layerNormRows(x, 2, rows, n, gamma, beta, 1e-12f, o2, 3);
+            assertSameBits(o1, o2, "layerNormRows n=" + n);
+            float[] i1 = x.clone();
+            float[] i2 = x.clone();
+            candidate.layerNormRows(i1, 2, rows, n, gamma, beta, 1e-5f, i1, 2);
+            scalar.layerNormRows(i2, 2, rows, n, gamma, beta, 1e-5f, i2, 2);
+            assertSameBits(i1, i2, "layerNormRows in place n=" + n);
+        }
+    }
+
+    /** Random attention blocks: shapes, offsets, every head, key lists contiguous, shared, gapped and empty. */
+    @Test
+    void attendBlockIsBitIdentical() {
+        int[][] shapes = {{12, 32, 64, 128}, {3, 32, 17, 40}, {2, 16, 5, 9}, {1, 8, 1, 1}, {4, 20, 33, 70},
+                {6, 64, 64, 160}, {12, 32, 1, 300}};
+        for (int[] sh : shapes) {
+            int heads = sh[0], hd = sh[1], qb = sh[2], keys = sh[3];
+            int d = heads * hd;
+            int qRows = qb + 3;
+            byte[] q = bytes(qRows * d);
+            float[] qs = floats(qRows * heads, 0.001f, 0.05f);
+            byte[] k = bytes(keys * d);
+            float[] ks = floats(keys * heads, 0.001f, 0.05f);
+            byte[] v = bytes(keys * d);
+            float[] vs = floats(keys * heads, 0.001f, 0.05f);
+            int stride = keys + 2;
+            for (int mode = 0; mode < 4; mode++) {
+                int[] list = new int[qb * stride];
+                int[] count = new int[qb];
+                int lo = Integer.MAX_VALUE, hi = -1;
+                int start = rnd.nextInt(Math.max(1, keys / 3));
+                for (int r = 0; r < qb; r++) {
+                    int n = 0;
+                    for (int j = 0; j < keys; j++) {
+                        boolean visible = switch (mode) {
+                            case 0 -> true;                                   // every key, every query
+                            case 1 -> j >= start;                             // one shared contiguous range
+                            case 2 -> rnd.nextInt(3) != 0;                    // gaps
+                            default -> r % 5 != 4 && Math.abs(j - r) < 6;     // sliding windows, some empty
+                        };
+                        if (visible) list[r * stride + n++] = j;
+                    }
+                    count[r] = n;
+                    if (n > 0) {
+                        lo = Math.min(lo, list[r * stride]);
+                        hi = Math.max(hi, list[r * stride + n - 1]);
+                    }
+                }
+                int span = hi < 0 ? 0 : hi - lo + 1;
+                if (hi < 0) lo = 0;
+                float[] o1 = new float[(qb + 2) * d];
+                float[] o2 = new float[(qb + 2) * d];
+                java.util.Arrays.fill(o1, 7f);
+                java.util.Arrays.fill(o2, 7f);
+                float scale = (float) (1.0 / Math.sqrt(hd));
+                AttentionBlock a1 = new AttentionBlock(heads, hd, qb, keys)
+                        .operands(q, qs, k, ks, v, vs, list, stride, count, o1).scoreScale(scale)
+                        .block(qb, 2 * d, 2 * heads, lo, span, d);
+                AttentionBlock a2 = new AttentionBlock(heads, hd, qb, keys)
+                        .operands(q, qs, k, ks, v, vs, list, stride, count, o2).scoreScale(scale)
+                        .block(qb, 2 * d, 2 * heads, lo, span, d);
+                candidate.attendBlock(a1);
+                scalar.attendBlock(a2);
+                assertSameBits(o1, o2, "attendBlock " + java.util.Arrays.toString(sh) + " mode " + mode);
+            }
+        }
+    }
+
+    @Test
+    void attendBlockRejectsKeysOutsideTheSpan() {
+        AttentionBlock a = new AttentionBlock(2, 8, 2, 4).operands(new byte[2 * 16], new float[4], new byte[4 * 16],
+                new float[8], new byte[4 * 16], new float[8], new int[] {0, 3, 0, 0}, 2, new int[] {2, 0},
+                new float[2 * 16]).scoreScale(1f).block(2, 0, 0, 0, 2, 0);
+        assertThatThrownBy(() -> candidate.attendBlock(a)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void selfTestPasses() {
-        assertThat(KernelProvider.selfTest(vector)).isNull();
+        assertThat(KernelProvider.selfTest(candidate)).isNull();
     }
 }

@@ -16,9 +16,12 @@ class KernelProviderTest {
     }
 
     @Test
-    void autoPicksVectorWhenTheModuleIsPresent() {
+    void autoPicksTheBestKernelThatRuns() {
         Kernels k = KernelProvider.choose("auto");
-        if (vectorModulePresent()) {
+        if (!KernelProvider.nativeRungs().isEmpty()) {
+            assertThat(k).isSameAs(KernelProvider.nativeKernel().orElseThrow());
+            assertThat(k.name()).startsWith("native-");
+        } else if (vectorModulePresent()) {
             assertThat(k.name()).isEqualTo("vector-256");
         } else {
             assertThat(k).isSameAs(KernelProvider.scalar());
@@ -36,10 +39,36 @@ class KernelProviderTest {
             assertThatThrownBy(() -> KernelProvider.choose("vector")).isInstanceOf(McgtException.class)
                     .hasMessageContaining("jdk.incubator.vector");
         }
+        if (KernelProvider.nativeRungs().isEmpty()) {
+            assertThatThrownBy(() -> KernelProvider.choose("native")).isInstanceOf(McgtException.class)
+                    .hasMessageContaining("native kernel requested");
+        } else {
+            assertThat(KernelProvider.choose("native").name()).startsWith("native-");
+        }
         assertThatThrownBy(() -> KernelProvider.choose("simd"))
                 .isInstanceOfSatisfying(McgtException.class, e -> assertThat(e.kind())
                         .isEqualTo(McgtException.Kind.BAD_CONFIG))
                 .hasMessageContaining("mcgt.kernel");
+    }
+
+    @Test
+    void theRungPropertyPicksARungOrSaysWhyNot() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!KernelProvider.nativeRungs().isEmpty(),
+                "skipped: native kernel not built");
+        String old = System.getProperty(KernelProvider.RUNG_PROPERTY);
+        try {
+            System.setProperty(KernelProvider.RUNG_PROPERTY, "avx2");
+            assertThat(KernelProvider.nativeKernel().orElseThrow().name()).isEqualTo("native-avx2");
+            System.setProperty(KernelProvider.RUNG_PROPERTY, "avx9000");
+            assertThat(KernelProvider.nativeKernel()).isEmpty();
+            assertThat(KernelProvider.nativeProblem()).contains("must be auto, amx, avx512-vnni, avx-vnni or avx2");
+            assertThatThrownBy(() -> KernelProvider.choose("native")).isInstanceOf(McgtException.class)
+                    .hasMessageContaining("avx9000");
+            assertThat(KernelProvider.choose("auto").name()).doesNotStartWith("native-");
+        } finally {
+            if (old == null) System.clearProperty(KernelProvider.RUNG_PROPERTY);
+            else System.setProperty(KernelProvider.RUNG_PROPERTY, old);
+        }
     }
 
     @Test

@@ -37,6 +37,7 @@ class ForwardPassGoldenTest {
         List<Kernels> k = new ArrayList<>();
         k.add(KernelProvider.scalar());
         KernelProvider.vector().ifPresent(k::add);
+        k.addAll(KernelProvider.nativeRungs());
         return k;
     }
 

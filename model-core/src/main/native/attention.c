@@ -1,0 +1,227 @@
+/* One block of attention queries over every head, as Kernels.attendBlock defines it: exact int8 scores from the
+ * rung's GEMM, then per query and head the f32 steps of the Java reference in its order (scale, softmax, value
+ * scales, P·V as y + p·v per key in list order). AVX2 float code. */
+#include "mcgt_native.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+typedef struct {
+    mcgt_weights kw;
+    size_t packed, corr, act, scores, scales, values, probs;
+} attention_plan;
+
+static int score_rung(int rung) { return rung == MCGT_RUNG_AMX ? MCGT_RUNG_AVX512VNNI : rung; }
+
+static attention_plan plan(int rung, int qb, int head_dim, int span) {
+    attention_plan p;
+    memset(&p, 0, sizeof p);
+    int rr = score_rung(rung);
+    p.kw.rung = rr;
+    p.kw.rows = span;
+    p.kw.cols = head_dim;
+    p.kw.kg = rr == MCGT_RUNG_AVX2 ? 2 : 4;
+    p.kw.pw = rr == MCGT_RUNG_AVX512VNNI ? 16 : 8;
+    p.kw.groups = (head_dim + p.kw.kg - 1) / p.kw.kg;
+    int panels = (span + p.kw.pw - 1) / p.kw.pw;
+    p.kw.panels = panels + (panels & 1);
+    size_t width = (size_t)p.kw.panels * p.kw.pw;
+    p.packed = width * p.kw.groups * p.kw.kg * (rr == MCGT_RUNG_AVX2 ? 2 : 1);
+    p.corr = rr == MCGT_RUNG_AVX2 ? 0 : width * 4;
+    p.act = (size_t)qb * mcgt_act_row_bytes(rr, head_dim);
+    p.scores = (size_t)qb * span * 4;
+    p.scales = (size_t)span * 8;
+    p.values = (size_t)span * head_dim * 4;
+    p.probs = (size_t)span * 8; /* two queries */
+    return p;
+}
+
+int mcgt_attend_reserve(int rung, int qb, int head_dim, int span) {
+    attention_plan p = plan(rung, qb, head_dim, span);
+    return mcgt_scratch(0, p.packed + 64) && mcgt_scratch(1, p.corr + 64) && mcgt_scratch(2, p.act + 64)
+           && mcgt_scratch(3, p.scores + 64) && mcgt_scratch(4, p.scales + 64) && mcgt_scratch(5, p.values + 64)
+           && mcgt_scratch(6, p.probs + 64);
+}
+
+/* p[i] = ((float) s[i] · (qs · ks[i])) · scale, the reference's order, for keys in a contiguous range */
+static void scale_scores(const int32_t *s, float qs, const float *ks, float scale, float *p, int n) {
+    __m256 q = _mm256_set1_ps(qs), sc = _mm256_set1_ps(scale);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(s + i)));
+        __m256 f = _mm256_mul_ps(q, _mm256_loadu_ps(ks + i));
+        _mm256_storeu_ps(p + i, _mm256_mul_ps(_mm256_mul_ps(v, f), sc));
+    }
+    for (; i < n; i++) p[i] = ((float)s[i] * (qs * ks[i])) * scale;
+}
+
+/* p[i] = p[i] · v[i] */
+static void mul_rows(float *p, const float *v, int n) {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(p + i, _mm256_mul_ps(_mm256_loadu_ps(p + i), _mm256_loadu_ps(v + i)));
+    for (; i < n; i++) p[i] = p[i] * v[i];
+}
+
+/* y = Σ_i (in order) p[i] · v[i] over a contiguous block of value rows (hd floats each), y from 0 */
+static void pv_contiguous(const float *p, const float *v, int hd, int n, float *y) {
+    int c = 0;
+    for (; c + 32 <= hd; c += 32) {
+        __m256 y0 = _mm256_setzero_ps(), y1 = y0, y2 = y0, y3 = y0;
+        const float *row = v + c;
+        for (int i = 0; i < n; i++, row += hd) {
+            __m256 a = _mm256_set1_ps(p[i]);
+            y0 = _mm256_add_ps(y0, _mm256_mul_ps(_mm256_loadu_ps(row), a));
+            y1 = _mm256_add_ps(y1, _mm256_mul_ps(_mm256_loadu_ps(row + 8), a));
+            y2 = _mm256_add_ps(y2, _mm256_mul_ps(_mm256_loadu_ps(row + 16), a));
+            y3 = _mm256_add_ps(y3, _mm256_mul_ps(_mm256_loadu_ps(row + 24), a));
+        }
+        _mm256_storeu_ps(y + c, y0);
+        _mm256_storeu_ps(y + c + 8, y1);
+        _mm256_storeu_ps(y + c + 16, y2);
+        _mm256_storeu_ps(y + c + 24, y3);
+    }
+    for (; c + 8 <= hd; c += 8) {
+        __m256 y0 = _mm256_setzero_ps();
+        const float *row = v + c;
+        for (int i = 0; i < n; i++, row += hd) y0 = _mm256_add_ps(y0, _mm256_mul_ps(_mm256_loadu_ps(row), _mm256_set1_ps(p[i])));
+        _mm256_storeu_ps(y + c, y0);
+    }
+    for (; c < hd; c++) {
+        float s = 0.0f;
+        for (int i = 0; i < n; i++) s = s + p[i] * v[(size_t)i * hd + c];
+        y[c] = s;
+    }
+}
+
+/* pv_contiguous for two queries at once (hd a multiple of 32): eight independent add chains per key */
+static void pv_pair(const float *p, const float *q, const float *v, int hd, int n, float *y, float *z) {
+    for (int c = 0; c < hd; c += 32) {
+        __m256 y0 = _mm256_setzero_ps(), y1 = y0, y2 = y0, y3 = y0;
+        __m256 z0 = y0, z1 = y0, z2 = y0, z3 = y0;
+        const float *row = v + c;
+        for (int i = 0; i < n; i++, row += hd) {
+            __m256 v0 = _mm256_loadu_ps(row), v1 = _mm256_loadu_ps(row + 8);
+            __m256 v2 = _mm256_loadu_ps(row + 16), v3 = _mm256_loadu_ps(row + 24);
+            __m256 a = _mm256_set1_ps(p[i]), b = _mm256_set1_ps(q[i]);
+            y0 = _mm256_add_ps(y0, _mm256_mul_ps(v0, a));
+            z0 = _mm256_add_ps(z0, _mm256_mul_ps(v0, b));
+            y1 = _mm256_add_ps(y1, _mm256_mul_ps(v1, a));
+            z1 = _mm256_add_ps(z1, _mm256_mul_ps(v1, b));
+            y2 = _mm256_add_ps(y2, _mm256_mul_ps(v2, a));
+            z2 = _mm256_add_ps(z2, _mm256_mul_ps(v2, b));
+            y3 = _mm256_add_ps(y3, _mm256_mul_ps(v3, a));
+            z3 = _mm256_add_ps(z3, _mm256_mul_ps(v3, b));
+        }
+        _mm256_storeu_ps(y + c, y0);
+        _mm256_storeu_ps(y + c + 8, y1);
+        _mm256_storeu_ps(y + c + 16, y2);
+        _mm256_storeu_ps(y + c + 24, y3);
+        _mm256_storeu_ps(z + c, z0);
+        _mm256_storeu_ps(z + c + 8, z1);
+        _mm256_storeu_ps(z + c + 16, z2);
+        _mm256_storeu_ps(z + c + 24, z3);
+    }
+}
+
+/* y = Σ_i (in list order) p[i] · v[list[i] − lo] */
+static void pv_list(const float *p, const int32_t *list, int lo, const float *v, int hd, int n, float *y) {
+    int c = 0;
+    for (; c + 8 <= hd; c += 8) {
+        __m256 y0 = _mm256_setzero_ps();
+        for (int i = 0; i < n; i++) {
+            const float *row = v + (size_t)(list[i] - lo) * hd + c;
+            y0 = _mm256_add_ps(y0, _mm256_mul_ps(_mm256_loadu_ps(row), _mm256_set1_ps(p[i])));
+        }
+        _mm256_storeu_ps(y + c, y0);
+    }
+    for (; c < hd; c++) {
+        float s = 0.0f;
+        for (int i = 0; i < n; i++) s = s + p[i] * v[(size_t)(list[i] - lo) * hd + c];
+        y[c] = s;
+    }
+}
+
+void mcgt_attend_block(int rung, const mcgt_attention *at) {
+    int qb = at->qb, heads = at->heads, hd = at->head_dim, d = at->d, span = at->span, lo = at->lo;
+    for (int r = 0; r < qb; r++) memset(at->out + (size_t)r * d, 0, (size_t)heads * hd * 4);
+    if (span <= 0) return;
+    attention_plan p = plan(rung, qb, hd, span);
+    void *packed = mcgt_scratch(0, p.packed + 64);
+    int32_t *corr = p.corr ? (int32_t *)mcgt_scratch(1, p.corr + 64) : NULL;
+    void *act = mcgt_scratch(2, p.act + 64);
+    int32_t *scores = (int32_t *)mcgt_scratch(3, p.scores + 64);
+    float *ks = (float *)mcgt_scratch(4, p.scales + 64);
+    float *vs = ks + span;
+    float *vf = (float *)mcgt_scratch(5, p.values + 64);
+    float *probs = (float *)mcgt_scratch(6, p.probs + 64);
+    mcgt_weights kw = p.kw;
+    kw.w = packed;
+    kw.corr = corr;
+    size_t lda = mcgt_act_row_bytes(kw.rung, hd);
+    mcgt_epilogue e;
+    memset(&e, 0, sizeof e);
+    e.iout = scores;
+    e.ldo = span;
+    e.n = span;
+    e.corr = corr;
+    float score_scale = at->score_scale;
+    for (int h = 0; h < heads; h++) {
+        const int8_t *kh = at->keys + (size_t)lo * d + (size_t)h * hd;
+        mcgt_pack_into(kw.rung, kh, (size_t)d, span, hd, kw.kg, kw.pw, kw.groups, kw.panels, packed, corr);
+        mcgt_prepare_act(kw.rung, qb, at->q + (size_t)h * hd, (size_t)d, hd, act);
+        mcgt_gemm(&kw, qb, act, lda, &e);
+        for (int j = 0; j < span; j++) {
+            ks[j] = at->key_scale[(size_t)(lo + j) * heads + h];
+            vs[j] = at->value_scale[(size_t)(lo + j) * heads + h];
+        }
+        for (int j = 0; j < span; j++) {
+            const int8_t *v = at->values + (size_t)(lo + j) * d + (size_t)h * hd;
+            float *dst = vf + (size_t)j * hd;
+            for (int t = 0; t < hd; t++) dst[t] = (float)v[t];
+        }
+        int r = 0;
+        while (r < qb) {
+            int n = at->key_count[r];
+            if (n == 0) {
+                r++;
+                continue;
+            }
+            const int32_t *list = at->key_list + (size_t)r * at->stride;
+            int first = list[0] - lo;
+            int contiguous = list[n - 1] - list[0] == n - 1; /* ascending and distinct: exactly [first, first+n) */
+            /* two queries that see the same contiguous keys: their P·V runs together (independent add chains) */
+            int pair = 0;
+            if (contiguous && r + 1 < qb && at->key_count[r + 1] == n && (hd & 31) == 0) {
+                const int32_t *next = at->key_list + (size_t)(r + 1) * at->stride;
+                pair = next[0] == list[0] && next[n - 1] == list[n - 1];
+            }
+            int count = pair ? 2 : 1;
+            for (int u = 0; u < count; u++) {
+                float *pr = probs + (size_t)u * span;
+                const int32_t *srow = scores + (size_t)(r + u) * span;
+                float qs = at->q_scale[(size_t)(r + u) * heads + h];
+                if (contiguous) {
+                    scale_scores(srow + first, qs, ks + first, score_scale, pr, n);
+                    mcgt_softmax(pr, n);
+                    mul_rows(pr, vs + first, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        int j = list[i] - lo;
+                        pr[i] = ((float)srow[j] * (qs * ks[j])) * score_scale;
+                    }
+                    mcgt_softmax(pr, n);
+                    for (int i = 0; i < n; i++) pr[i] = pr[i] * vs[list[i] - lo];
+                }
+            }
+            float *y = at->out + (size_t)r * d + (size_t)h * hd;
+            if (pair) {
+                pv_pair(probs, probs + span, vf + (size_t)first * hd, hd, n, y, y + d);
+            } else if (contiguous) {
+                pv_contiguous(probs, vf + (size_t)first * hd, hd, n, y);
+            } else {
+                pv_list(probs, list, lo, vf, hd, n, y);
+            }
+            r += count;
+        }
+    }
+}
