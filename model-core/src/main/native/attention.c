@@ -202,14 +202,14 @@ void mcgt_attend_block(int rung, const mcgt_attention *at) {
                 float qs = at->q_scale[(size_t)(r + u) * heads + h];
                 if (contiguous) {
                     scale_scores(srow + first, qs, ks + first, score_scale, pr, n);
-                    mcgt_softmax(pr, n);
+                    mcgt_softmax_for(rung, pr, n);
                     mul_rows(pr, vs + first, n);
                 } else {
                     for (int i = 0; i < n; i++) {
                         int j = list[i] - lo;
                         pr[i] = ((float)srow[j] * (qs * ks[j])) * score_scale;
                     }
-                    mcgt_softmax(pr, n);
+                    mcgt_softmax_for(rung, pr, n);
                     for (int i = 0; i < n; i++) pr[i] = pr[i] * vs[list[i] - lo];
                 }
             }

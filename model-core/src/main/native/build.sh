@@ -54,6 +54,7 @@ else
   skip "$cc does not know -mamx-int8 (gcc 11 or newer is needed)"
 fi
 compile floatops floatops.c -mavx2
+compile floatops512 floatops512.c -mavx2 -mavx512f -mavx512bw -mavx512dq -mavx512vl
 compile attention attention.c -mavx2
 
 mkdir -p "$dest"

@@ -167,14 +167,14 @@ static void JNICALL n_gemm_i32(JNIEnv *env, jclass cls, jint rung, jint m, jint 
     unpin(env, &p);
 }
 
-static void JNICALL n_quantize_rows(JNIEnv *env, jclass cls, jfloatArray x, jint xOff, jint rows, jint cols,
+static void JNICALL n_quantize_rows(JNIEnv *env, jclass cls, jint rung, jfloatArray x, jint xOff, jint rows, jint cols,
                                     jbyteArray q, jint qOff, jfloatArray scales, jint sOff) {
     (void)cls;
     pins p = {0};
     const float *xp = (const float *)pin(env, &p, x);
     int8_t *qp = (int8_t *)pin(env, &p, q);
     float *sp = (float *)pin(env, &p, scales);
-    if (pinned_ok(&p)) mcgt_quantize_rows(xp + xOff, rows, cols, qp + qOff, sp + sOff);
+    if (pinned_ok(&p)) mcgt_quantize_rows_for(rung, xp + xOff, rows, cols, qp + qOff, sp + sOff);
     unpin(env, &p);
 }
 
@@ -190,19 +190,19 @@ static void JNICALL n_layer_norm_rows(JNIEnv *env, jclass cls, jfloatArray x, ji
     unpin(env, &p);
 }
 
-static void JNICALL n_gelu(JNIEnv *env, jclass cls, jfloatArray x, jint off, jint len, jboolean erf) {
+static void JNICALL n_gelu(JNIEnv *env, jclass cls, jint rung, jfloatArray x, jint off, jint len, jboolean erf) {
     (void)cls;
     pins p = {0};
     float *xp = (float *)pin(env, &p, x);
-    if (pinned_ok(&p)) mcgt_gelu(xp + off, len, erf == JNI_TRUE);
+    if (pinned_ok(&p)) mcgt_gelu_for(rung, xp + off, len, erf == JNI_TRUE);
     unpin(env, &p);
 }
 
-static void JNICALL n_softmax(JNIEnv *env, jclass cls, jfloatArray x, jint off, jint len) {
+static void JNICALL n_softmax(JNIEnv *env, jclass cls, jint rung, jfloatArray x, jint off, jint len) {
     (void)cls;
     pins p = {0};
     float *xp = (float *)pin(env, &p, x);
-    if (pinned_ok(&p)) mcgt_softmax(xp + off, len);
+    if (pinned_ok(&p)) mcgt_softmax_for(rung, xp + off, len);
     unpin(env, &p);
 }
 
@@ -261,10 +261,10 @@ static JNINativeMethod methods[] = {
     {"nPackedBytes", "(J)I", (void *)n_packed_bytes},
     {"nGemm", "(JI[BI[FI[FI)V", (void *)n_gemm},
     {"nGemmI32", "(IIII[BII[BII[III)V", (void *)n_gemm_i32},
-    {"nQuantizeRows", "([FIII[BI[FI)V", (void *)n_quantize_rows},
+    {"nQuantizeRows", "(I[FIII[BI[FI)V", (void *)n_quantize_rows},
     {"nLayerNormRows", "([FIII[F[FF[FI)V", (void *)n_layer_norm_rows},
-    {"nGelu", "([FIIZ)V", (void *)n_gelu},
-    {"nSoftmax", "([FII)V", (void *)n_softmax},
+    {"nGelu", "(I[FIIZ)V", (void *)n_gelu},
+    {"nSoftmax", "(I[FII)V", (void *)n_softmax},
     {"nAdd", "([FI[FII)V", (void *)n_add},
     {"nAttendBlock", "(IIIII[BI[FI[B[F[B[F[II[IIIF[FI)V", (void *)n_attend_block},
 };

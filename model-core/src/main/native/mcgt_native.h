@@ -103,6 +103,14 @@ void mcgt_layer_norm_rows(const float *x, int rows, int n, const float *gamma, c
 void mcgt_gelu(float *x, int len, int erf_form);
 void mcgt_softmax(float *x, int len);
 void mcgt_add(const float *x, float *y, int len);
+/* the same on 512-bit registers (floatops512.c), for the AVX-512 rungs */
+void mcgt_quantize_rows_512(const float *x, int rows, int cols, int8_t *q, float *scales);
+void mcgt_gelu_512(float *x, int len, int erf_form);
+void mcgt_softmax_512(float *x, int len);
+/* the implementation a rung uses */
+void mcgt_quantize_rows_for(int rung, const float *x, int rows, int cols, int8_t *q, float *scales);
+void mcgt_gelu_for(int rung, float *x, int len, int erf_form);
+void mcgt_softmax_for(int rung, float *x, int len);
 
 /* One block of attention queries over all heads (see Kernels.attendBlock in the Java sources). */
 typedef struct {

@@ -156,7 +156,7 @@ final class NativeKernels implements Kernels {
         Objects.checkFromIndexSize(qOff, rows * cols, q.length);
         Objects.checkFromIndexSize(sOff, rows, scales.length);
         if (rows == 0) return;
-        nQuantizeRows(x, xOff, rows, cols, q, qOff, scales, sOff);
+        nQuantizeRows(rung.code, x, xOff, rows, cols, q, qOff, scales, sOff);
     }
 
     @Override
@@ -186,14 +186,14 @@ final class NativeKernels implements Kernels {
     public void gelu(float[] x, int off, int len, Activation kind) {
         Objects.checkFromIndexSize(off, len, x.length);
         if (len == 0) return;
-        nGelu(x, off, len, kind == Activation.GELU_ERF);
+        nGelu(rung.code, x, off, len, kind == Activation.GELU_ERF);
     }
 
     @Override
     public void softmax(float[] x, int off, int len) {
         Objects.checkFromIndexSize(off, len, x.length);
         if (len == 0) return;
-        nSoftmax(x, off, len);
+        nSoftmax(rung.code, x, off, len);
     }
 
     @Override
@@ -258,15 +258,15 @@ final class NativeKernels implements Kernels {
     private static native void nGemmI32(int rung, int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff,
                                        int ldb, int[] out, int oOff, int ldo);
 
-    private static native void nQuantizeRows(float[] x, int xOff, int rows, int cols, byte[] q, int qOff,
+    private static native void nQuantizeRows(int rung, float[] x, int xOff, int rows, int cols, byte[] q, int qOff,
                                             float[] scales, int sOff);
 
     private static native void nLayerNormRows(float[] x, int xOff, int rows, int n, float[] gamma, float[] beta,
                                              float eps, float[] out, int outOff);
 
-    private static native void nGelu(float[] x, int off, int len, boolean erf);
+    private static native void nGelu(int rung, float[] x, int off, int len, boolean erf);
 
-    private static native void nSoftmax(float[] x, int off, int len);
+    private static native void nSoftmax(int rung, float[] x, int off, int len);
 
     private static native void nAdd(float[] x, int xOff, float[] y, int yOff, int len);
 
