@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  *       {@code --add-modules jdk.incubator.vector}), its class loads and its self-test passes;</li>
  *   <li>the scalar kernel, which always runs.</li>
  * </ol>
- * The system property {@value #PROPERTY} ({@code auto} by default, {@code native}, {@code vector} or
- * {@code scalar}) forces a choice, failing clearly when the forced kernel cannot run; {@value #RUNG_PROPERTY}
+ * The system property {@value #PROPERTY} ({@code auto} by default, {@code native}, {@code native-<rung>},
+ * {@code vector} or {@code scalar}) forces a choice, failing clearly when the forced kernel cannot run; {@value #RUNG_PROPERTY}
  * ({@code auto} by default, or a rung: {@code amx}, {@code avx512-vnni}, {@code avx-vnni}, {@code avx2}) picks the
  * native rung. The choice and, for every kernel passed over, the reason are logged once through
  * {@link System#getLogger}.
@@ -161,9 +161,30 @@ public final class KernelProvider {
                         + "; vector kernel unavailable: " + vectorWhy + ")");
                 return scalar();
             }
-            default -> throw McgtException.badConfig("system property " + PROPERTY
-                    + " must be auto, native, vector or scalar, got '" + mode + "'");
+            default -> {
+                if (m.startsWith("native-")) return chooseRung(m.substring("native-".length()));
+                throw McgtException.badConfig("system property " + PROPERTY
+                        + " must be auto, native, native-<rung>, vector or scalar, got '" + mode + "'");
+            }
         }
+    }
+
+    /** The native kernel at a named rung, after its self-test; fails clearly when it cannot run. */
+    private static Kernels chooseRung(String label) {
+        NativeKernels.Rung rung = NativeKernels.Rung.parse(label);
+        if (rung == null) {
+            throw McgtException.badConfig("unknown native rung '" + label + "': use amx, avx512-vnni, avx-vnni or avx2");
+        }
+        for (Kernels k : nativeRungs()) {
+            if (((NativeKernels) k).rung() == rung) {
+                String problem = selfTest(k);
+                if (problem != null) throw McgtException.unsupported(k.name() + " failed its self-test: " + problem);
+                LOG.log(Level.INFO, "mcgt kernel: " + k.name() + " (native, forced, " + CpuInfo.summary() + ", self-test passed)");
+                return k;
+            }
+        }
+        String why = nativeRungs().isEmpty() ? nativeProblem : "this CPU does not support it (" + CpuInfo.summary() + ")";
+        throw McgtException.unsupported("native kernel rung '" + label + "' requested but unavailable: " + why);
     }
 
     private static void logNative() {
