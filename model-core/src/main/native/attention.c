@@ -32,7 +32,7 @@ static attention_plan plan(int rung, int qb, int head_dim, int span) {
     p.scores = (size_t)qb * span * 4;
     p.scales = (size_t)span * 8;
     p.values = (size_t)span * head_dim * 4;
-    p.probs = (size_t)span * 8; /* two queries */
+    p.probs = (size_t)qb * span * 4; /* every query of the block */
     return p;
 }
 
@@ -41,6 +41,20 @@ int mcgt_attend_reserve(int rung, int qb, int head_dim, int span) {
     return mcgt_scratch(0, p.packed + 64) && mcgt_scratch(1, p.corr + 64) && mcgt_scratch(2, p.act + 64)
            && mcgt_scratch(3, p.scores + 64) && mcgt_scratch(4, p.scales + 64) && mcgt_scratch(5, p.values + 64)
            && mcgt_scratch(6, p.probs + 64);
+}
+
+/* dst[j·hd + t] = (float) v[j·ld + t]: the head's values as f32, exact */
+static void widen_values(const int8_t *v, size_t ld, int span, int hd, float *dst) {
+    for (int j = 0; j < span; j++) {
+        const int8_t *src = v + (size_t)j * ld;
+        float *o = dst + (size_t)j * hd;
+        int t = 0;
+        for (; t + 8 <= hd; t += 8) {
+            __m128i b = _mm_loadl_epi64((const __m128i *)(src + t));
+            _mm256_storeu_ps(o + t, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b)));
+        }
+        for (; t < hd; t++) o[t] = (float)src[t];
+    }
 }
 
 /* p[i] = ((float) s[i] · (qs · ks[i])) · scale, the reference's order, for keys in a contiguous range */
@@ -141,6 +155,34 @@ static void pv_list(const float *p, const int32_t *list, int lo, const float *v,
     }
 }
 
+/*
+ * Packs the keys of one head (span rows of hd int8 at stride d) into the int8 rungs' panel layout (groups of four k,
+ * pw columns per panel) with the u8-offset correction 128·Σk per key: the per-call form of mcgt_pack_into for the
+ * B operand of the scores, written for head widths that are a multiple of four.
+ */
+static void pack_keys(const int8_t *k, size_t ld, int span, int hd, int pw, int groups, int panels, int8_t *dst,
+                      int32_t *corr) {
+    size_t panel_bytes = (size_t)groups * pw * 4;
+    for (int j = 0; j < span; j++) {
+        const int8_t *src = k + (size_t)j * ld;
+        int8_t *col = dst + (size_t)(j / pw) * panel_bytes + (size_t)(j % pw) * 4;
+        int32_t s = 0;
+        for (int g = 0; g < groups; g++) {
+            int32_t v;
+            memcpy(&v, src + (size_t)g * 4, 4);
+            memcpy(col + (size_t)g * pw * 4, &v, 4);
+            s += src[g * 4] + src[g * 4 + 1] + src[g * 4 + 2] + src[g * 4 + 3];
+        }
+        corr[j] = (int32_t)((uint32_t)s << 7);
+    }
+    /* the columns of the last panels past span: zero weights, zero correction */
+    for (int j = span; j < panels * pw; j++) {
+        int8_t *col = dst + (size_t)(j / pw) * panel_bytes + (size_t)(j % pw) * 4;
+        for (int g = 0; g < groups; g++) memset(col + (size_t)g * pw * 4, 0, 4);
+        corr[j] = 0;
+    }
+}
+
 void mcgt_attend_block(int rung, const mcgt_attention *at) {
     int qb = at->qb, heads = at->heads, hd = at->head_dim, d = at->d, span = at->span, lo = at->lo;
     for (int r = 0; r < qb; r++) memset(at->out + (size_t)r * d, 0, (size_t)heads * hd * 4);
@@ -165,20 +207,36 @@ void mcgt_attend_block(int rung, const mcgt_attention *at) {
     e.n = span;
     e.corr = corr;
     float score_scale = at->score_scale;
+    int fast_pack = kw.rung != MCGT_RUNG_AVX2 && (hd & 3) == 0;
     for (int h = 0; h < heads; h++) {
         const int8_t *kh = at->keys + (size_t)lo * d + (size_t)h * hd;
-        mcgt_pack_into(kw.rung, kh, (size_t)d, span, hd, kw.kg, kw.pw, kw.groups, kw.panels, packed, corr);
+        if (fast_pack) pack_keys(kh, (size_t)d, span, hd, kw.pw, kw.groups, kw.panels, (int8_t *)packed, corr);
+        else mcgt_pack_into(kw.rung, kh, (size_t)d, span, hd, kw.kg, kw.pw, kw.groups, kw.panels, packed, corr);
         mcgt_prepare_act(kw.rung, qb, at->q + (size_t)h * hd, (size_t)d, hd, act);
         mcgt_gemm(&kw, qb, act, lda, &e);
         for (int j = 0; j < span; j++) {
             ks[j] = at->key_scale[(size_t)(lo + j) * heads + h];
             vs[j] = at->value_scale[(size_t)(lo + j) * heads + h];
         }
-        for (int j = 0; j < span; j++) {
-            const int8_t *v = at->values + (size_t)(lo + j) * d + (size_t)h * hd;
-            float *dst = vf + (size_t)j * hd;
-            for (int t = 0; t < hd; t++) dst[t] = (float)v[t];
+        widen_values(at->values + (size_t)lo * d + (size_t)h * hd, (size_t)d, span, hd, vf);
+        /* probabilities of every query of the block: row r at probs + r·span */
+        for (int r = 0; r < qb; r++) {
+            int n = at->key_count[r];
+            if (n == 0) continue;
+            const int32_t *list = at->key_list + (size_t)r * at->stride;
+            float *pr = probs + (size_t)r * span;
+            const int32_t *srow = scores + (size_t)r * span;
+            float qs = at->q_scale[(size_t)r * heads + h];
+            if (list[n - 1] - list[0] == n - 1) { /* ascending and distinct: exactly [list[0], list[0] + n) */
+                scale_scores(srow + (list[0] - lo), qs, ks + (list[0] - lo), score_scale, pr, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    int j = list[i] - lo;
+                    pr[i] = ((float)srow[j] * (qs * ks[j])) * score_scale;
+                }
+            }
         }
+        mcgt_softmax_rows_for(rung, probs, span, at->key_count, qb);
         int r = 0;
         while (r < qb) {
             int n = at->key_count[r];
@@ -188,7 +246,7 @@ void mcgt_attend_block(int rung, const mcgt_attention *at) {
             }
             const int32_t *list = at->key_list + (size_t)r * at->stride;
             int first = list[0] - lo;
-            int contiguous = list[n - 1] - list[0] == n - 1; /* ascending and distinct: exactly [first, first+n) */
+            int contiguous = list[n - 1] - list[0] == n - 1;
             /* two queries that see the same contiguous keys: their P·V runs together (independent add chains) */
             int pair = 0;
             if (contiguous && r + 1 < qb && at->key_count[r + 1] == n && (hd & 31) == 0) {
@@ -197,29 +255,18 @@ void mcgt_attend_block(int rung, const mcgt_attention *at) {
             }
             int count = pair ? 2 : 1;
             for (int u = 0; u < count; u++) {
-                float *pr = probs + (size_t)u * span;
-                const int32_t *srow = scores + (size_t)(r + u) * span;
-                float qs = at->q_scale[(size_t)(r + u) * heads + h];
-                if (contiguous) {
-                    scale_scores(srow + first, qs, ks + first, score_scale, pr, n);
-                    mcgt_softmax_for(rung, pr, n);
-                    mul_rows(pr, vs + first, n);
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        int j = list[i] - lo;
-                        pr[i] = ((float)srow[j] * (qs * ks[j])) * score_scale;
-                    }
-                    mcgt_softmax_for(rung, pr, n);
-                    for (int i = 0; i < n; i++) pr[i] = pr[i] * vs[list[i] - lo];
-                }
+                float *pr = probs + (size_t)(r + u) * span;
+                if (contiguous) mul_rows(pr, vs + first, n);
+                else for (int i = 0; i < n; i++) pr[i] = pr[i] * vs[list[i] - lo];
             }
+            float *pr = probs + (size_t)r * span;
             float *y = at->out + (size_t)r * d + (size_t)h * hd;
             if (pair) {
-                pv_pair(probs, probs + span, vf + (size_t)first * hd, hd, n, y, y + d);
+                pv_pair(pr, pr + span, vf + (size_t)first * hd, hd, n, y, y + d);
             } else if (contiguous) {
-                pv_contiguous(probs, vf + (size_t)first * hd, hd, n, y);
+                pv_contiguous(pr, vf + (size_t)first * hd, hd, n, y);
             } else {
-                pv_list(probs, list, lo, vf, hd, n, y);
+                pv_list(pr, list, lo, vf, hd, n, y);
             }
             r += count;
         }

@@ -170,6 +170,52 @@ void mcgt_add(const float *x, float *y, int len) {
     for (; d < len; d++) y[d] = y[d] + x[d];
 }
 
+/* Two rows of equal length in lockstep: their dependency chains (the max, the exp polynomial, the running sum)
+ * interleave, which is what a row of a hundred values is short of. */
+static void softmax2(float *x0, float *x1, int len) {
+    int full = len / 8 * 8;
+    __m256 m0 = _mm256_set1_ps(-INFINITY), m1 = m0;
+    for (int i = 0; i < full; i += 8) {
+        m0 = _mm256_max_ps(_mm256_loadu_ps(x0 + i), m0);
+        m1 = _mm256_max_ps(_mm256_loadu_ps(x1 + i), m1);
+    }
+    float max0 = fold_max8(m0, x0 + full, len - full), max1 = fold_max8(m1, x1 + full, len - full);
+    __m256 v0 = _mm256_set1_ps(max0), v1 = _mm256_set1_ps(max1);
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    for (int i = 0; i < full; i += 8) {
+        __m256 e0 = exp8(_mm256_sub_ps(_mm256_loadu_ps(x0 + i), v0));
+        __m256 e1 = exp8(_mm256_sub_ps(_mm256_loadu_ps(x1 + i), v1));
+        _mm256_storeu_ps(x0 + i, e0);
+        _mm256_storeu_ps(x1 + i, e1);
+        a0 = _mm256_add_ps(a0, e0);
+        a1 = _mm256_add_ps(a1, e1);
+    }
+    float i0 = finish_sum8(a0, x0, full, len, max0), i1 = finish_sum8(a1, x1, full, len, max1);
+    __m256 w0 = _mm256_set1_ps(i0), w1 = _mm256_set1_ps(i1);
+    int i = 0;
+    for (; i < full; i += 8) {
+        _mm256_storeu_ps(x0 + i, _mm256_mul_ps(_mm256_loadu_ps(x0 + i), w0));
+        _mm256_storeu_ps(x1 + i, _mm256_mul_ps(_mm256_loadu_ps(x1 + i), w1));
+    }
+    for (; i < len; i++) {
+        x0[i] = x0[i] * i0;
+        x1[i] = x1[i] * i1;
+    }
+}
+
+void mcgt_softmax_rows(float *base, int stride, const int32_t *len, int rows) {
+    int r = 0;
+    while (r < rows) {
+        if (r + 1 < rows && len[r] > 0 && len[r + 1] == len[r]) {
+            softmax2(base + (size_t)r * stride, base + (size_t)(r + 1) * stride, len[r]);
+            r += 2;
+        } else {
+            mcgt_softmax(base + (size_t)r * stride, len[r]);
+            r++;
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- per-rung choice */
 
 static int wide(int rung) { return rung == MCGT_RUNG_AVX512VNNI || rung == MCGT_RUNG_AMX; }
@@ -177,6 +223,11 @@ static int wide(int rung) { return rung == MCGT_RUNG_AVX512VNNI || rung == MCGT_
 void mcgt_softmax_for(int rung, float *x, int len) {
     if (wide(rung)) mcgt_softmax_512(x, len);
     else mcgt_softmax(x, len);
+}
+
+void mcgt_softmax_rows_for(int rung, float *base, int stride, const int32_t *len, int rows) {
+    if (wide(rung)) mcgt_softmax_rows_512(base, stride, len, rows);
+    else mcgt_softmax_rows(base, stride, len, rows);
 }
 
 void mcgt_gelu_for(int rung, float *x, int len, int erf_form) {

@@ -35,11 +35,18 @@ static inline __m512 abs16(__m512 v) {
 
 static inline __mmask16 tail_mask(int n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u); }
 
-void mcgt_softmax_512(float *x, int len) {
-    if (len <= 0) return;
-    float max = softmax_max(x, len);
-    int full = len / 8 * 8;
-    __m512 maxv = _mm512_set1_ps(max);
+/* The maximum of a row as softmax needs it (see floatref.h): 16-lane vmaxps(v, mx), folded to eight lanes. */
+static inline float row_max(const float *x, int len, int full) {
+    __m512 mx = _mm512_set1_ps(-INFINITY);
+    int i = 0;
+    for (; i + 16 <= full; i += 16) mx = _mm512_max_ps(_mm512_loadu_ps(x + i), mx);
+    __m256 m8 = _mm256_max_ps(_mm512_extractf32x8_ps(mx, 1), _mm512_castps512_ps256(mx));
+    if (i < full) m8 = _mm256_max_ps(_mm256_loadu_ps(x + i), m8);
+    return fold_max8(m8, x + full, len - full);
+}
+
+/* exp(x − max) over the full groups of eight, stored, and summed in the canonical 8-lane order */
+static inline __m256 exp_sum(float *x, int full, __m512 maxv) {
     __m256 acc = _mm256_setzero_ps();
     int i = 0;
     for (; i + 16 <= full; i += 16) {
@@ -52,20 +59,81 @@ void mcgt_softmax_512(float *x, int len) {
         __m512 e = exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps((__mmask16)0xFF, x + i), maxv));
         _mm512_mask_storeu_ps(x + i, (__mmask16)0xFF, e);
         acc = _mm256_add_ps(acc, _mm512_castps512_ps256(e));
-        i += 8;
     }
-    float s[8];
-    _mm256_storeu_ps(s, acc);
-    for (int t = 0; full + t < len; t++) {
-        float e = exp_scalar(x[full + t] - max);
-        x[full + t] = e;
-        s[t] += e;
-    }
-    float inv = 1.0f / combine8(s);
+    return acc;
+}
+
+static inline void scale_row(float *x, int len, float inv) {
     __m512 iv = _mm512_set1_ps(inv);
-    for (i = 0; i < len; i += 16) {
+    for (int i = 0; i < len; i += 16) {
         __mmask16 mk = tail_mask(len - i);
         _mm512_mask_storeu_ps(x + i, mk, _mm512_mul_ps(_mm512_maskz_loadu_ps(mk, x + i), iv));
+    }
+}
+
+void mcgt_softmax_512(float *x, int len) {
+    if (len <= 0) return;
+    int full = len / 8 * 8;
+    float max = row_max(x, len, full);
+    __m256 acc = exp_sum(x, full, _mm512_set1_ps(max));
+    scale_row(x, len, finish_sum8(acc, x, full, len, max));
+}
+
+/* Four rows of equal length in lockstep (independent dependency chains; 32 registers hold them). */
+static void softmax4_512(float *x0, float *x1, float *x2, float *x3, int len) {
+    int full = len / 8 * 8;
+    float m0 = row_max(x0, len, full), m1 = row_max(x1, len, full);
+    float m2 = row_max(x2, len, full), m3 = row_max(x3, len, full);
+    __m512 v0 = _mm512_set1_ps(m0), v1 = _mm512_set1_ps(m1), v2 = _mm512_set1_ps(m2), v3 = _mm512_set1_ps(m3);
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    int i = 0;
+    for (; i + 16 <= full; i += 16) {
+        __m512 e0 = exp16(_mm512_sub_ps(_mm512_loadu_ps(x0 + i), v0));
+        __m512 e1 = exp16(_mm512_sub_ps(_mm512_loadu_ps(x1 + i), v1));
+        __m512 e2 = exp16(_mm512_sub_ps(_mm512_loadu_ps(x2 + i), v2));
+        __m512 e3 = exp16(_mm512_sub_ps(_mm512_loadu_ps(x3 + i), v3));
+        _mm512_storeu_ps(x0 + i, e0);
+        _mm512_storeu_ps(x1 + i, e1);
+        _mm512_storeu_ps(x2 + i, e2);
+        _mm512_storeu_ps(x3 + i, e3);
+        a0 = _mm256_add_ps(_mm256_add_ps(a0, _mm512_castps512_ps256(e0)), _mm512_extractf32x8_ps(e0, 1));
+        a1 = _mm256_add_ps(_mm256_add_ps(a1, _mm512_castps512_ps256(e1)), _mm512_extractf32x8_ps(e1, 1));
+        a2 = _mm256_add_ps(_mm256_add_ps(a2, _mm512_castps512_ps256(e2)), _mm512_extractf32x8_ps(e2, 1));
+        a3 = _mm256_add_ps(_mm256_add_ps(a3, _mm512_castps512_ps256(e3)), _mm512_extractf32x8_ps(e3, 1));
+    }
+    if (i < full) {
+        __mmask16 k8 = (__mmask16)0xFF;
+        __m512 e0 = exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(k8, x0 + i), v0));
+        __m512 e1 = exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(k8, x1 + i), v1));
+        __m512 e2 = exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(k8, x2 + i), v2));
+        __m512 e3 = exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(k8, x3 + i), v3));
+        _mm512_mask_storeu_ps(x0 + i, k8, e0);
+        _mm512_mask_storeu_ps(x1 + i, k8, e1);
+        _mm512_mask_storeu_ps(x2 + i, k8, e2);
+        _mm512_mask_storeu_ps(x3 + i, k8, e3);
+        a0 = _mm256_add_ps(a0, _mm512_castps512_ps256(e0));
+        a1 = _mm256_add_ps(a1, _mm512_castps512_ps256(e1));
+        a2 = _mm256_add_ps(a2, _mm512_castps512_ps256(e2));
+        a3 = _mm256_add_ps(a3, _mm512_castps512_ps256(e3));
+    }
+    scale_row(x0, len, finish_sum8(a0, x0, full, len, m0));
+    scale_row(x1, len, finish_sum8(a1, x1, full, len, m1));
+    scale_row(x2, len, finish_sum8(a2, x2, full, len, m2));
+    scale_row(x3, len, finish_sum8(a3, x3, full, len, m3));
+}
+
+void mcgt_softmax_rows_512(float *base, int stride, const int32_t *len, int rows) {
+    int r = 0;
+    while (r < rows) {
+        int n = len[r];
+        if (r + 3 < rows && n > 0 && len[r + 1] == n && len[r + 2] == n && len[r + 3] == n) {
+            float *x = base + (size_t)r * stride;
+            softmax4_512(x, x + stride, x + 2 * (size_t)stride, x + 3 * (size_t)stride, n);
+            r += 4;
+        } else {
+            mcgt_softmax_512(base + (size_t)r * stride, n);
+            r++;
+        }
     }
 }
 

@@ -142,20 +142,42 @@ static inline float gelu_tanh_scalar(float x) {
 static inline float max2(float a, float b) { return b > a ? b : a; }
 
 /* The maximum of x[0..len) in the canonical order: eight lane maxima (max2, from −∞; full groups of eight, then
- * the tail to lanes 0..), combined as ((m0,m1),(m2,m3)),((m4,m5),(m6,m7)). */
+ * the tail to lanes 0..), combined as ((m0,m1),(m2,m3)),((m4,m5),(m6,m7)). vmaxps(v, mx) is exactly max2(mx, v)
+ * (it returns its second operand when the first is not greater, NaN included). Softmax only subtracts the maximum,
+ * and x − (+0) and x − (−0) differ only for x = −0, where exp gives 1 either way, so the softmax output does not
+ * depend on which zero a maximum of zeros comes out as: the multi-row versions below may fold lanes in another
+ * order. */
 static inline float softmax_max(const float *x, int len) {
     int i = 0;
     __m256 mx = _mm256_set1_ps(-INFINITY);
-    for (; i + 8 <= len; i += 8) {
-        __m256 v = _mm256_loadu_ps(x + i);
-        mx = _mm256_blendv_ps(mx, v, _mm256_cmp_ps(v, mx, _CMP_GT_OQ));
-    }
+    for (; i + 8 <= len; i += 8) mx = _mm256_max_ps(_mm256_loadu_ps(x + i), mx); /* v > mx ? v : mx, as max2 */
     float m[8];
     _mm256_storeu_ps(m, mx);
     int tail = i;
     for (int t = 0; tail + t < len; t++) m[t] = max2(m[t], x[tail + t]);
     float max = max2(max2(max2(m[0], m[1]), max2(m[2], m[3])), max2(max2(m[4], m[5]), max2(m[6], m[7])));
     return max;
+}
+
+/* The lane maxima of a 256-bit accumulator and a tail, folded in the canonical tree. */
+static inline float fold_max8(__m256 mx, const float *tail, int tail_len) {
+    float m[8];
+    _mm256_storeu_ps(m, mx);
+    for (int t = 0; t < tail_len; t++) m[t] = max2(m[t], tail[t]);
+    return max2(max2(max2(m[0], m[1]), max2(m[2], m[3])), max2(max2(m[4], m[5]), max2(m[6], m[7])));
+}
+
+/* The canonical combine of a 256-bit sum accumulator after the tail's exps were added to its lanes; the tail's
+ * values x[tail..len) are replaced by their exp(x − max). Returns 1 / sum. */
+static inline float finish_sum8(__m256 acc, float *x, int tail, int len, float max) {
+    float s[8];
+    _mm256_storeu_ps(s, acc);
+    for (int t = 0; tail + t < len; t++) {
+        float e = exp_scalar(x[tail + t] - max);
+        x[tail + t] = e;
+        s[t] += e;
+    }
+    return 1.0f / combine8(s);
 }
 
 #endif

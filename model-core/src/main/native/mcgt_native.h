@@ -107,6 +107,10 @@ void mcgt_add(const float *x, float *y, int len);
 void mcgt_quantize_rows_512(const float *x, int rows, int cols, int8_t *q, float *scales);
 void mcgt_gelu_512(float *x, int len, int erf_form);
 void mcgt_softmax_512(float *x, int len);
+/* softmax of `rows` rows, row r of len[r] values at base + r·stride (rows of equal length run in lockstep) */
+void mcgt_softmax_rows(float *base, int stride, const int32_t *len, int rows);
+void mcgt_softmax_rows_512(float *base, int stride, const int32_t *len, int rows);
+void mcgt_softmax_rows_for(int rung, float *base, int stride, const int32_t *len, int rows);
 /* the implementation a rung uses */
 void mcgt_quantize_rows_for(int rung, const float *x, int rows, int cols, int8_t *q, float *scales);
 void mcgt_gelu_for(int rung, float *x, int len, int erf_form);

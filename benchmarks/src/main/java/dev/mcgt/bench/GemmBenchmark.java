@@ -33,12 +33,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
 
-    /** {@code scalar} or {@code vector}. */
-    @Param({"scalar", "vector"})
+    /**
+     * {@code scalar}, {@code vector}, {@code native} (the best rung this CPU runs) or a native rung by name
+     * ({@code native-avx2}, {@code native-avx-vnni}, {@code native-avx512-vnni}, {@code native-amx}).
+     */
+    @Param({"scalar", "vector", "native"})
     public String kernel;
 
-    /** M x K x N. */
-    @Param({"32x128x128", "32x512x128", "64x256x256", "64x1024x256"})
+    /**
+     * M x K x N: the four shapes of the C ceiling tool (which names them m×n×k: 32×128×128, 32×512×128,
+     * 64×256×256, 64×1024×256), then all-MiniLM-L6-v2's at 128 tokens (QKV and output projection, FFN up, FFN down).
+     */
+    @Param({"32x128x128", "32x128x512", "64x256x256", "64x256x1024", "128x384x384", "128x384x1536", "128x1536x384"})
     public String shape;
 
     private Kernels k;

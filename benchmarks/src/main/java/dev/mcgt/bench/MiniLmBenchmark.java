@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.mcgt.config.GatePolicy;
 import dev.mcgt.gate.GatePacket;
+import dev.mcgt.kernel.KernelProvider;
 import dev.mcgt.model.onnx.OnnxImport;
 import dev.mcgt.model.onnx.OnnxImportOptions;
 import dev.mcgt.model.onnx.OnnxImporter;
@@ -55,6 +56,10 @@ public class MiniLmBenchmark {
     @Param({"64", "128"})
     public int tokens;
 
+    /** The kernel of engine {@code mcgt}: {@code auto} (what the product picks), {@code vector}, {@code native-<rung>}. */
+    @Param({"auto"})
+    public String kernel;
+
     private int[] ids;
     private GatedTransformer model;
     private InferBuffers buffers;
@@ -78,7 +83,8 @@ public class MiniLmBenchmark {
                 OnnxImport imp = OnnxImporter.importBytes(Workloads.resource("/all-minilm-l6-v2.onnx"),
                         new String(Workloads.resource("/all-minilm-l6-v2-tokenizer.json"), StandardCharsets.UTF_8),
                         OnnxImportOptions.defaults());
-                model = new GatedTransformer(imp.weights(), GatePolicy.defaults(), RuntimeOptions.defaults());
+                model = new GatedTransformer(imp.weights(), GatePolicy.defaults(), RuntimeOptions.defaults(),
+                        KernelProvider.choose(kernel));
                 buffers = model.newBuffers();
                 output = model.newOutput();
                 state = model.newState();

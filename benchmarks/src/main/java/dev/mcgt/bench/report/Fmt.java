@@ -57,6 +57,18 @@ public final class Fmt {
         return value >= atLeast ? "pass (" + target + ")" : "**fail** (" + target + ")";
     }
 
+    /** A share as a percentage: 0.742 → "74.2 %". */
+    public static String pct(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? NONE : num(v * 100) + " %";
+    }
+
+    /** A pass/fail cell for a share: "pass (≥ 70 %)" or "**fail** (≥ 70 %)"; em dash when missing. */
+    public static String verdictShare(double value, double atLeast) {
+        if (Double.isNaN(value)) return NONE;
+        String target = "≥ " + compact(atLeast * 100) + " %";
+        return value >= atLeast ? "pass (" + target + ")" : "**fail** (" + target + ")";
+    }
+
     /** A markdown table. */
     public static final class Table {
         private final List<String> header;

@@ -18,6 +18,8 @@ public final class Report {
     static final String MIXES = "WorkloadMixBenchmark";
     static final String SCALING = "ScalingBenchmark";
     static final String GEMM = "GemmBenchmark";
+    static final String MINILM = "MiniLmBenchmark";
+    static final String BREAKDOWN = "Tier0BreakdownBenchmark";
     static final String NOT_MEASURED = "Not measured in this run.";
 
     static final String[] PRESETS = {"micro", "baseline"};
@@ -172,6 +174,8 @@ public final class Report {
         mixes(b);
         scalingSection(b);
         gemm(b);
+        miniLm(b);
+        breakdown(b);
         extra(b, "Peers on SpamAssassin", "peers", "Gated quality and speed against peer systems on the "
                 + "SpamAssassin corpus (input file `peers-spamassassin.json`).");
         extra(b, "Gated quality on SpamAssassin (mcgt eval)", "quality", "The calibrated policy's natural mix on "
@@ -389,8 +393,139 @@ public final class Report {
         b.append("## INT8 GEMM kernels\n\n");
         b.append("One quantized linear layer per call (M activation rows × K inputs × N outputs). GMAC/s = M·K·N "
                 + "divided by the mean time per call; *best* from the fastest iteration; *cpu* from the benchmark "
-                + "thread's CPU time (leaves out time spent waiting for a core on a shared machine).\n\n");
+                + "thread's CPU time (leaves out time spent waiting for a core on a shared machine). Kernel "
+                + "`native` is the best rung of the native ladder this CPU runs (docs/NATIVE-KERNELS.md).\n\n");
         b.append(gemmTable(recs)).append('\n').append(setup(recs, Set.of())).append("\n\n");
+        Ceiling c = results.ceiling();
+        if (c == null) {
+            b.append("The C ceiling (`../shared/tools/gemm-ceiling/run.sh`) was not measured in this run.\n\n");
+            return;
+        }
+        b.append("### Against the machine's C ceiling\n\n");
+        b.append("The hand-written C kernels of `../shared/tools/gemm-ceiling/run.sh` (AVX2 `vpmaddubsw` and "
+                + "`vpmaddwd`, AVX-512 VNNI and AMX where the CPU has them), run in the same session; the tool "
+                + "names shapes m×n×k, shown here as M×K×N. Targets: the native kernel ≥ 70 % of the best variant, "
+                + "the Vector API kernel ≥ 90 % of the AVX2 `vpmaddwd` variant (`c_madd16_4x2`). Ours from the cpu "
+                + "GMAC/s column above; the tool reports medians of wall time.\n\n");
+        Fmt.Table t = new Fmt.Table("M×K×N", "best C variant", "its GMAC/s", "C vpmaddwd GMAC/s", "native GMAC/s",
+                "native / best C", "target", "vector GMAC/s", "vector / C vpmaddwd", "target");
+        for (String shape : c.gmacs().keySet()) {
+            var best = c.best(shape).orElseThrow();
+            double madd = c.of(shape, "c_madd16_4x2");
+            double nat = cpuGmacs(recs, "native", shape);
+            double vec = cpuGmacs(recs, "vector", shape);
+            t.row(shape.replace("x", "×"), best.getKey(), Fmt.num(best.getValue()), Fmt.num(madd), Fmt.num(nat),
+                    Fmt.pct(nat / best.getValue()), Fmt.verdictShare(nat / best.getValue(), 0.7), Fmt.num(vec),
+                    Fmt.pct(vec / madd), Fmt.verdictShare(vec / madd, 0.9));
+        }
+        b.append(t).append('\n');
+    }
+
+    /** CPU-time GMAC/s of one kernel on one shape, NaN when not measured. */
+    private static double cpuGmacs(List<JmhRecord> recs, String kernel, String shape) {
+        for (JmhRecord r : recs) {
+            if (kernel.equals(r.param("kernel")) && shape.equals(r.param("shape"))) {
+                String[] d = shape.split("x");
+                double macs = Double.parseDouble(d[0]) * Double.parseDouble(d[1]) * Double.parseDouble(d[2]);
+                Double calls = r.secondary().get("calls");
+                Double cpu = r.secondary().get("cpuNanos");
+                return calls != null && cpu != null && cpu > 0 ? macs * calls / cpu : Double.NaN;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** CPU milliseconds per call of a record (secondary counters cpuNanos / calls), NaN when absent. */
+    private static double cpuMillis(JmhRecord r) {
+        Double calls = r.secondary().get("calls");
+        Double cpu = r.secondary().get("cpuNanos");
+        return calls != null && cpu != null && calls > 0 ? cpu / calls / 1e6 : Double.NaN;
+    }
+
+    private void miniLm(StringBuilder b) {
+        List<JmhRecord> recs = results.of(MINILM, "avgt");
+        if (recs.isEmpty()) return;
+        b.append("## all-MiniLM-L6-v2 tier 0 against ONNX Runtime\n\n");
+        b.append("One chunk of `tokens` ids ([CLS] … [SEP]), one thread, gate passing (tier 0, full window, fresh "
+                + "stream state per call), against ONNX Runtime 1.20 on the same ids with one intra-op thread: its "
+                + "fp32 model and its INT8 model (`-q`, dynamic quantization). Every engine returns the mean-pooled, "
+                + "L2-normalised embedding. *cpu* is the benchmark thread's CPU time per call; ratios are "
+                + "ours / ONNX Runtime INT8 in this run (target ≤ 1.0, stretch 0.8).\n\n");
+        Fmt.Table t = new Fmt.Table("tokens", "engine", "kernel", "wall ms", "± (99.9 %)", "cpu ms",
+                "vs ORT INT8 (cpu)", "vs ORT INT8 (wall)", "target");
+        Set<String> tokens = new java.util.TreeSet<>(java.util.Comparator.comparingInt(Integer::parseInt));
+        for (JmhRecord r : recs) tokens.add(r.param("tokens"));
+        for (String tok : tokens) {
+            JmhRecord ort = recs.stream().filter(r -> tok.equals(r.param("tokens")) && "ortInt8".equals(r.param("engine")))
+                    .findFirst().orElse(null);
+            for (JmhRecord r : recs) {
+                if (!tok.equals(r.param("tokens"))) continue;
+                String engine = r.param("engine");
+                boolean ours = "mcgt".equals(engine);
+                double cpuRatio = ort == null ? Double.NaN : cpuMillis(r) / cpuMillis(ort);
+                double wallRatio = ort == null ? Double.NaN : r.scoreMicros() / ort.scoreMicros();
+                t.row(tok, engine, ours ? Objects.toString(r.param("kernel"), "auto") : Fmt.NONE,
+                        Fmt.num(r.scoreMicros() / 1e3), Fmt.num(JmhRecord.toMicros(r.scoreError(), r.unit()) / 1e3),
+                        Fmt.num(cpuMillis(r)), ours ? Fmt.times(cpuRatio) : Fmt.NONE,
+                        ours ? Fmt.times(wallRatio) : Fmt.NONE, ours ? verdictAtMost(cpuRatio, 1.0) : Fmt.NONE);
+            }
+        }
+        b.append(t).append('\n').append(setup(recs, Set.of())).append("\n\n");
+    }
+
+    private static String verdictAtMost(double v, double limit) {
+        if (Double.isNaN(v)) return Fmt.NONE;
+        return v <= limit ? "pass (≤ " + Fmt.num(limit) + "×)" : "**fail** (≤ " + Fmt.num(limit) + "×)";
+    }
+
+    /** The operations of Tier0BreakdownBenchmark: counter prefix and label, in table order. */
+    private static final String[][] OPS = {
+        {"qkv", "Q, K, V projections (GEMM)"}, {"attentionOut", "attention output projection (GEMM)"},
+        {"ffnUp", "FFN up (GEMM)"}, {"ffnDown", "FFN down (GEMM)"},
+        {"scores", "attention scores Q·Kᵀ (int8 GEMM per head)"}, {"softmax", "softmax"}, {"pv", "attention · V"},
+        {"attention", "attention block (scores, softmax, ·V fused in one native call)"}, {"gelu", "GELU"},
+        {"layerNorm", "LayerNorm"}, {"quantize", "activation quantization"}, {"residual", "residual adds"},
+        {"otherKernel", "other kernel calls"}};
+
+    private void breakdown(StringBuilder b) {
+        List<JmhRecord> recs = results.of(BREAKDOWN, "avgt");
+        if (recs.isEmpty()) return;
+        b.append("## Where a MiniLM tier-0 inference spends its time\n\n");
+        b.append("All-MiniLM-L6-v2, one chunk, tier 0, one thread (`Tier0BreakdownBenchmark`): every kernel call "
+                + "timed and filed under its operation; *bookkeeping* is what no kernel call accounts for "
+                + "(embeddings, visible-key lists, pooling, counters, the timing itself). ms per inference, and "
+                + "the share of the inference's wall time.\n\n");
+        List<String> head = new ArrayList<>(List.of("operation"));
+        for (JmhRecord r : recs) head.add(r.param("kernel") + ", " + r.param("tokens") + " tokens");
+        Fmt.Table t = new Fmt.Table(head.toArray(new String[0]));
+        for (String[] op : OPS) {
+            boolean any = recs.stream().anyMatch(r -> r.secondary().getOrDefault(op[0] + "Nanos", 0.0) > 0);
+            if (!any) continue;
+            List<Object> row = new ArrayList<>(List.of(op[1]));
+            for (JmhRecord r : recs) row.add(opCell(r, r.secondary().getOrDefault(op[0] + "Nanos", 0.0)));
+            t.row(row.toArray());
+        }
+        List<Object> book = new ArrayList<>(List.of("bookkeeping"));
+        List<Object> total = new ArrayList<>(List.of("**whole inference** (wall; cpu)"));
+        for (JmhRecord r : recs) {
+            double calls = r.secondary().getOrDefault("calls", Double.NaN);
+            double wall = r.secondary().getOrDefault("wallNanos", Double.NaN);
+            double sum = 0;
+            for (String[] op : OPS) sum += r.secondary().getOrDefault(op[0] + "Nanos", 0.0);
+            book.add(opCell(r, wall - sum));
+            total.add(Fmt.num(wall / calls / 1e6) + " ms; " + Fmt.num(r.secondary().getOrDefault("cpuNanos", Double.NaN)
+                    / calls / 1e6) + " ms");
+        }
+        t.row(book.toArray());
+        t.row(total.toArray());
+        b.append(t).append('\n').append(setup(recs, Set.of())).append("\n\n");
+    }
+
+    private static String opCell(JmhRecord r, double nanos) {
+        double calls = r.secondary().getOrDefault("calls", Double.NaN);
+        double wall = r.secondary().getOrDefault("wallNanos", Double.NaN);
+        if (nanos <= 0) return Fmt.NONE;
+        return Fmt.num(nanos / calls / 1e6) + " (" + Fmt.pct(nanos / wall) + ")";
     }
 
     /** The GMAC/s table of GemmBenchmark records (also printed by {@code ReportMain gemm}). */
@@ -427,7 +562,7 @@ public final class Report {
     }
 
     private void others(StringBuilder b) {
-        Set<String> shown = Set.of(TIERS, MIXES, SCALING, GEMM);
+        Set<String> shown = Set.of(TIERS, MIXES, SCALING, GEMM, MINILM, BREAKDOWN);
         List<JmhRecord> rest = results.jmh().stream().filter(r -> !shown.contains(r.className())).toList();
         if (rest.isEmpty()) return;
         b.append("## Other JMH results\n\n");

@@ -22,8 +22,15 @@ import java.util.stream.Stream;
  * @param work  work files
  * @param env   the run environment, or null when the folder has no env.json
  * @param extra optional tables by name ({@code peers}, {@code flink})
+ * @param ceiling the C GEMM ceiling measured in the same session ({@code gemm-ceiling.txt}), or null
  */
-public record Results(List<JmhRecord> jmh, List<WorkRecord> work, RunEnv env, Map<String, ExtraTable> extra) {
+public record Results(List<JmhRecord> jmh, List<WorkRecord> work, RunEnv env, Map<String, ExtraTable> extra,
+                      Ceiling ceiling) {
+
+    /** Results without a ceiling measurement. */
+    public Results(List<JmhRecord> jmh, List<WorkRecord> work, RunEnv env, Map<String, ExtraTable> extra) {
+        this(jmh, work, env, extra, null);
+    }
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads a results folder. */
@@ -40,7 +47,8 @@ public record Results(List<JmhRecord> jmh, List<WorkRecord> work, RunEnv env, Ma
         }
         Path envFile = dir.resolve("env.json");
         RunEnv env = Files.isRegularFile(envFile) ? RunEnv.read(envFile) : null;
-        return new Results(List.copyOf(jmh), List.copyOf(work), env, Map.copyOf(extra));
+        return new Results(List.copyOf(jmh), List.copyOf(work), env, Map.copyOf(extra),
+                Ceiling.read(dir.resolve("gemm-ceiling.txt")).orElse(null));
     }
 
     /** The records of a JMH JSON array. */

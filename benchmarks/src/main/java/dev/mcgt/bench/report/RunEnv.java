@@ -26,8 +26,18 @@ import java.util.Map;
  * @param mode   quick, full, or what the caller said
  * @param load   the 1-minute load average when the run started (NaN when unknown): on a shared machine, a load
  *               above the core count means the benchmarks shared their cores with other work
+ * @param isa    the instruction sets of the kernel ladder this CPU reports (AVX2, AVX-VNNI, AVX-512 VNNI,
+ *               AMX-INT8), empty when unknown
+ * @param kernel the kernel {@code mcgt.kernel=auto} picks on this machine (the benchmarks' default), empty when
+ *               unknown
  */
-public record RunEnv(String cpu, int cores, String os, String jdk, String date, String mode, double load) {
+public record RunEnv(String cpu, int cores, String os, String jdk, String date, String mode, double load,
+                     String isa, String kernel) {
+
+    /** A run environment recorded before instruction sets and kernel were part of it. */
+    public RunEnv(String cpu, int cores, String os, String jdk, String date, String mode, double load) {
+        this(cpu, cores, os, jdk, date, mode, load, "", "");
+    }
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** This machine, now. */
@@ -37,7 +47,16 @@ public record RunEnv(String cpu, int cores, String os, String jdk, String date, 
                         + System.getProperty("os.arch") + ")",
                 System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
-                mode, loadAverage(Path.of("/proc/loadavg")));
+                mode, loadAverage(Path.of("/proc/loadavg")), dev.mcgt.kernel.CpuInfo.isaSummary(), autoKernel());
+    }
+
+    /** The name of the kernel the product picks here (run without the vector module, so native or scalar). */
+    private static String autoKernel() {
+        try {
+            return dev.mcgt.kernel.KernelProvider.get().name();
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     /** The first field of /proc/loadavg, NaN when it cannot be read. */
@@ -69,8 +88,9 @@ public record RunEnv(String cpu, int cores, String os, String jdk, String date, 
 
     /** e.g. {@code AMD EPYC, 2 cores, Linux 6.1 (amd64), load average 3.2 at start}. */
     public String machine() {
-        return cpu + ", " + cores + (cores == 1 ? " core, " : " cores, ") + os
-                + (Double.isNaN(load) ? "" : ", load average " + Fmt.num(load) + " at start");
+        return cpu + (isa.isEmpty() ? "" : " (" + isa + ")") + ", " + cores + (cores == 1 ? " core, " : " cores, ") + os
+                + (Double.isNaN(load) ? "" : ", load average " + Fmt.num(load) + " at start")
+                + (kernel.isEmpty() ? "" : ", default kernel " + kernel);
     }
 
     public void write(Path file) throws IOException {
@@ -82,6 +102,8 @@ public record RunEnv(String cpu, int cores, String os, String jdk, String date, 
         m.put("date", date);
         m.put("mode", mode);
         m.put("loadAverage", Double.isNaN(load) ? null : load);
+        m.put("isa", isa);
+        m.put("kernel", kernel);
         Files.createDirectories(file.toAbsolutePath().getParent());
         JSON.writeValue(file.toFile(), m);
     }
@@ -90,6 +112,7 @@ public record RunEnv(String cpu, int cores, String os, String jdk, String date, 
         JsonNode n = JSON.readTree(file.toFile());
         return new RunEnv(n.path("cpu").asText("unknown CPU"), n.path("cores").asInt(0), n.path("os").asText(""),
                 n.path("jdk").asText(""), n.path("date").asText(""), n.path("mode").asText(""),
-                n.path("loadAverage").isNumber() ? n.path("loadAverage").asDouble() : Double.NaN);
+                n.path("loadAverage").isNumber() ? n.path("loadAverage").asDouble() : Double.NaN,
+                n.path("isa").asText(""), n.path("kernel").asText(""));
     }
 }
