@@ -12,10 +12,11 @@ import java.util.Locale;
  * {@code model-core/src/main/native} and puts inside the model-core jar (linux-x86_64 only), once per class
  * loader. The library is copied from the jar to a temporary file, loaded, and the file is deleted at once (Linux
  * keeps the mapping), so nothing is left behind and two class loaders (two Flink jobs in one TaskManager) each load
- * their own copy. The system property {@value #PATH_PROPERTY} names a library file to load instead.
+ * their own copy. The system property {@value #PATH_PROPERTY} names a library file to load instead, or is
+ * {@code none} to run without the native kernel.
  */
 final class NativeLibrary {
-    /** System property: the path of a libmcgtkernels.so to load instead of the one inside the jar. */
+    /** System property: the path of a libmcgtkernels.so to load instead of the one inside the jar, or {@code none}. */
     static final String PATH_PROPERTY = "mcgt.native.library";
 
     private static final String RESOURCE = "/dev/mcgt/kernel/native/linux-x86_64/libmcgtkernels.so";
@@ -41,6 +42,9 @@ final class NativeLibrary {
             return "no native kernel for " + os + "/" + arch + " (built for linux-x86_64 only)";
         }
         String explicit = System.getProperty(PATH_PROPERTY);
+        if (explicit != null && explicit.trim().equals("none")) {
+            return "native kernel disabled (-D" + PATH_PROPERTY + "=none)";
+        }
         try {
             if (explicit != null && !explicit.isBlank()) {
                 System.load(Path.of(explicit).toAbsolutePath().toString());

@@ -22,7 +22,7 @@ class KernelProviderTest {
             assertThat(k).isSameAs(KernelProvider.nativeKernel().orElseThrow());
             assertThat(k.name()).startsWith("native-");
         } else if (vectorModulePresent()) {
-            assertThat(k.name()).isEqualTo("vector-256");
+            assertThat(k.name()).startsWith("vector-");
         } else {
             assertThat(k).isSameAs(KernelProvider.scalar());
         }
@@ -34,7 +34,7 @@ class KernelProviderTest {
         assertThat(KernelProvider.choose("scalar")).isSameAs(KernelProvider.scalar());
         assertThat(KernelProvider.choose(" Scalar ")).isSameAs(KernelProvider.scalar());
         if (vectorModulePresent()) {
-            assertThat(KernelProvider.choose("vector").name()).isEqualTo("vector-256");
+            assertThat(KernelProvider.choose("vector").name()).startsWith("vector-");
         } else {
             assertThatThrownBy(() -> KernelProvider.choose("vector")).isInstanceOf(McgtException.class)
                     .hasMessageContaining("jdk.incubator.vector");
