@@ -4,6 +4,9 @@
  * caller pads m to a multiple of 32 with zero rows. The tile configuration is loaded once per thread; the
  * process must have been granted the tile data state (mcgt_amx_request). Exact int32 sums, like every rung. */
 #include "epilogue512.h"
+#ifdef MCGT_AMX_EMULATE
+#include "amx_emulate.h" /* tests only: the tile instructions in software */
+#endif
 
 #include <string.h>
 
