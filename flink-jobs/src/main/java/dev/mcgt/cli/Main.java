@@ -80,6 +80,7 @@ public final class Main implements Callable<Integer> {
     /** The one-line message of a failure: the core's message as is, else the exception and its message. */
     static String describe(Throwable ex) {
         if (ex instanceof McgtException m) return oneLine(m.getMessage());
+        if (ex instanceof CommandFailure f) return oneLine(f.getMessage());
         if (ex instanceof java.io.UncheckedIOException u && u.getCause() != null) return describe(u.getCause());
         if (ex instanceof java.io.IOException io) {
             return "I/O error: " + oneLine(io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage());
