@@ -76,6 +76,11 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Content tokens shared by consecutive chunks (default: ${DEFAULT-VALUE}).")
     int overlap;
 
+    @Option(names = "--max-record-mb", paramLabel = "MB", defaultValue = "64",
+            description = "Records (lines or files) larger than this are rejected, as in mcgt score (default "
+                    + "${DEFAULT-VALUE}).")
+    int maxRecordMb;
+
     @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "5",
             description = "Seconds between progress lines on stderr (0 = none; default: ${DEFAULT-VALUE}).")
     double progressSeconds;
@@ -90,6 +95,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (maxTokens < 0) throw Usage.error(spec, "--max-tokens cannot be negative");
         if (overlap < 0) throw Usage.error(spec, "--overlap cannot be negative");
         Options.checkProgress(spec, progressSeconds);
+        if (maxRecordMb < 1) throw Usage.error(spec, "--max-record-mb must be at least 1, got " + maxRecordMb);
         GatePolicy p = PolicyResolver.resolve(spec, policy);
         LoadedModel loaded = ModelFile.load(model);
         if (loaded.weights().tokenizerJson() == null) throw McgtException.badConfig(DocumentScorer.NO_TOKENIZER);
@@ -100,7 +106,9 @@ final class EmbedCommand implements Callable<Integer> {
         Run run = new Run(scorer, err, progressSeconds == 0 ? Long.MAX_VALUE : (long) (progressSeconds * 1e9));
         try (Writer w = stdout ? null : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
             PrintWriter out = stdout ? spec.commandLine().getOut() : new PrintWriter(w);
-            InputRecords.read(input, (r, source) -> run.one(r, source, out));
+            long limit = (long) maxRecordMb << 20;
+            JsonlDocuments.Parser parser = new JsonlDocuments.Parser(limit);
+            InputRecords.read(input, limit, (r, source) -> run.one(parser, r, source, out));
             out.flush();
             if (!stdout && out.checkError()) throw new IOException("cannot write '" + output + "'");
         }
@@ -143,9 +151,9 @@ final class EmbedCommand implements Callable<Integer> {
         }
 
         /** Embeds one record (checked by the scoring job's parser, as every command's input) or reports it. */
-        boolean one(RawRecord r, String source, PrintWriter out) {
+        boolean one(JsonlDocuments.Parser parser, RawRecord r, String source, PrintWriter out) {
             try {
-                InputDocument doc = JsonlDocuments.parse(r, source);
+                InputDocument doc = parser.parse(r, source);
                 if (doc == null) return true;
                 out.println(Json.line(embed(doc)));
                 embedded++;

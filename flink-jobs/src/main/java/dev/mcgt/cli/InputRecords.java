@@ -19,7 +19,7 @@ import java.util.List;
  * reads (and what it rejects, the job's {@code DocumentParser} rejects for all of them).
  */
 final class InputRecords {
-    /** Largest record kept, as {@code mcgt score}'s default {@code --max-record-mb}; larger ones are rejected. */
+    /** Largest record kept by default, as {@code mcgt score}'s {@code --max-record-mb}; larger ones are rejected. */
     static final long MAX_RECORD_BYTES = 64L << 20;
 
     private InputRecords() { }
@@ -40,13 +40,14 @@ final class InputRecords {
     }
 
     /**
-     * Reads every record of {@code input} in order (a folder's files in path order).
+     * Reads every record of {@code input} in order (a folder's files in path order); records over
+     * {@code maxRecordBytes} arrive as oversize records.
      *
      * @throws McgtException BAD_INPUT when the input does not exist, a folder holds no input file or cannot be listed
      */
-    static void read(Path input, Visitor v) throws IOException {
+    static void read(Path input, long maxRecordBytes, Visitor v) throws IOException {
         if (input.toString().equals("-")) {
-            read(System.in, "stdin", RawRecord.Kind.JSON_LINE, "stdin", v);
+            read(System.in, "stdin", RawRecord.Kind.JSON_LINE, "stdin", maxRecordBytes, v);
             return;
         }
         List<Path> files = InputFiles.list(input);
@@ -59,14 +60,16 @@ final class InputRecords {
             RawRecord.Kind kind = DocumentFileFormat.kindOf(f.getFileName().toString());
             String name = folder ? input.relativize(f).toString().replace('\\', '/') : f.getFileName().toString();
             try (InputStream in = Files.newInputStream(f)) {
-                if (!read(in, name, kind == null ? RawRecord.Kind.JSON_LINE : kind, f.toString(), v)) return;
+                if (!read(in, name, kind == null ? RawRecord.Kind.JSON_LINE : kind, f.toString(), maxRecordBytes, v)) {
+                    return;
+                }
             }
         }
     }
 
-    private static boolean read(InputStream raw, String name, RawRecord.Kind kind, String source, Visitor v)
-            throws IOException {
-        RecordReader records = new RecordReader(new BufferedInputStream(raw, 1 << 16), name, kind, MAX_RECORD_BYTES);
+    private static boolean read(InputStream raw, String name, RawRecord.Kind kind, String source, long maxRecordBytes,
+                                Visitor v) throws IOException {
+        RecordReader records = new RecordReader(new BufferedInputStream(raw, 1 << 16), name, kind, maxRecordBytes);
         RawRecord r;
         while ((r = records.next()) != null) {
             if (!v.record(r, source)) return false;
