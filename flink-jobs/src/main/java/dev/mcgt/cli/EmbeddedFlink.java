@@ -31,17 +31,26 @@ final class EmbeddedFlink implements AutoCloseable {
     private final Path tmp;
     private final AtomicReference<MiniCluster> cluster = new AtomicReference<>();
     private final Thread hook;
+    private volatile boolean interrupted;
     private boolean closed;
 
     private EmbeddedFlink(Path tmp) {
         this.tmp = tmp;
-        this.hook = new Thread(this::shutDown, "mcgt-embedded-flink-cleanup");
+        this.hook = new Thread(() -> {
+            interrupted = true;
+            shutDown();
+        }, "mcgt-embedded-flink-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /** A fresh private temporary folder ({@code mcgt-score-*} in {@code java.io.tmpdir}). */
     static EmbeddedFlink create() throws IOException {
         return new EmbeddedFlink(Files.createTempDirectory("mcgt-score-"));
+    }
+
+    /** True once the JVM began to shut down under the run (Ctrl-C, SIGTERM): a job failure is then that. */
+    boolean interrupted() {
+        return interrupted;
     }
 
     /** The private temporary folder (deleted on close). */

@@ -21,7 +21,7 @@ final class JobFailure {
         for (Throwable t : chain) {
             if (t instanceof McgtException m) return m;
             String type = typeOf(t);
-            String msg = t.getMessage() == null ? "" : t.getMessage();
+            String msg = messageOf(t);
             if (type.equals(McgtException.class.getName())) return new CommandFailure(Main.oneLine(msg));
             if (type.equals(OutOfMemoryError.class.getName())) {
                 long heap = Runtime.getRuntime().maxMemory() >> 20;
@@ -35,10 +35,10 @@ final class JobFailure {
             }
         }
         Throwable root = chain.get(chain.size() - 1);
-        String rootMsg = root.getMessage() == null ? "" : Main.oneLine(root.getMessage());
+        String rootMsg = Main.oneLine(messageOf(root));
         String context = "";
         for (int i = chain.size() - 2; i >= 0 && context.isEmpty(); i--) {
-            String m = chain.get(i).getMessage() == null ? "" : Main.oneLine(chain.get(i).getMessage());
+            String m = Main.oneLine(messageOf(chain.get(i)));
             if (!m.isEmpty() && (rootMsg.isEmpty() || !m.contains(rootMsg)) && !wrapper(m)) context = m.replaceAll("\\.$", "") + ": ";
         }
         return new CommandFailure("the scoring job failed: " + context + simpleName(typeOf(root))
@@ -49,6 +49,13 @@ final class JobFailure {
     private static boolean wrapper(String m) {
         return m.startsWith("Job execution failed") || m.startsWith("Recovery is suppressed")
                 || m.startsWith("Failed to execute job") || m.startsWith("org.apache.flink.");
+    }
+
+    /** The message of {@code t}; a serialized throwable's without the "type: " that it starts with. */
+    private static String messageOf(Throwable t) {
+        String msg = t.getMessage() == null ? "" : t.getMessage();
+        String prefix = typeOf(t) + ": ";
+        return t instanceof SerializedThrowable && msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg;
     }
 
     private static boolean diskFull(String msg) {

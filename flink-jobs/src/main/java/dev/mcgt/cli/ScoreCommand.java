@@ -88,7 +88,13 @@ final class ScoreCommand implements Callable<Integer> {
             } catch (Exception e) {
                 throw JobFailure.of(e, settings.output());   // the job could not even start
             }
-            waitFor(client, err, start, settings.output());
+            try {
+                waitFor(client, err, start, settings.output());
+            } catch (RuntimeException e) {
+                if (!flink.interrupted()) throw e;
+                throw new CommandFailure("interrupted: the run was stopped before it finished; " + out
+                        + " holds only what was committed (rerun with --overwrite)");
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             RunSummary s = RunSummary.read(out);
             print(spec.commandLine().getOut(), s, settings, parallelism, seconds, out);
