@@ -38,8 +38,9 @@ public final class ScoreOptions {
     String model;
 
     @Option(names = "--input", paramLabel = "PATH", required = true,
-            description = "A JSON-lines file, or a folder (searched recursively) of .jsonl/.ndjson, .json (one "
-                    + "document each) and .txt files (id = path under the folder).")
+            description = "A JSON-lines file, or a folder (searched recursively, hidden names skipped) of "
+                    + ".jsonl/.ndjson, .json (one document, or JSON lines when that is what it holds) and .txt files "
+                    + "(id = path under the folder).")
     String input;
 
     @Option(names = "--output", paramLabel = "DIR", required = true,
