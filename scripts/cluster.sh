@@ -17,6 +17,11 @@
 #   scripts/cluster.sh flink ARGS...         any other CliFrontend command against this cluster
 #   scripts/cluster.sh kill-taskmanager N    KILL -9 TaskManager N (1 or 2) by its pid file: a crash, for failure tests
 #   scripts/cluster.sh start-taskmanager N   start TaskManager N again (after a kill)
+#   scripts/cluster.sh kill-jobmanager       KILL -9 the JobManager (without HA its jobs are lost with it)
+#   scripts/cluster.sh start-jobmanager      start the JobManager again and wait until both TaskManagers are back
+#   scripts/cluster.sh latest-checkpoint DIR the newest completed checkpoint under DIR (a job's checkpoint folder, e.g.
+#                                            OUTPUT/_checkpoints): its chk-N path, to resume a lost job with
+#                                            `submit -s PATH -- SAME OPTIONS`; exit 1 when there is none
 #
 # Environment:
 #   MCGT_BUILD_DIR      Maven build folder name (default target); needs `mvn ... install` (or package) of flink-jobs
@@ -311,6 +316,48 @@ cmd_start_tm() {
     "$(sed -n 1p <<<"$tm")" "$(sed -n 2p <<<"$tm")" --add-modules jdk.incubator.vector
 }
 
+cmd_kill_jm() {
+  local pid
+  pid="$(live_pid jobmanager)"
+  [[ -n "$pid" ]] || die "jobmanager is not running"
+  kill -KILL "$pid"
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$pids/jobmanager.pid"
+  echo "cluster.sh: killed jobmanager (pid $pid) with SIGKILL"
+}
+
+cmd_start_jm() {
+  local pid jm
+  [[ -f "$conf/config.yaml" ]] || die "no $conf/config.yaml; run 'scripts/cluster.sh start' first"
+  pid="$(live_pid jobmanager)"
+  [[ -z "$pid" ]] || die "jobmanager is already running (pid $pid)"
+  jm="$(memory_params GET_JM_RESOURCE_PARAMS)"
+  launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
+    "$(sed -n 1p <<<"$jm")" "$(sed -n 2p <<<"$jm")"
+  local timeout="${MCGT_START_TIMEOUT:-120}" started=$SECONDS n=0
+  while (( SECONDS - started < timeout )); do
+    [[ -n "$(live_pid jobmanager)" ]] || die "jobmanager exited during start; see $logs/jobmanager.log"
+    n="$(taskmanagers_registered)"
+    if [[ "$n" -ge 2 ]]; then
+      echo "cluster.sh: jobmanager back after $((SECONDS - started))s with $n TaskManagers"
+      return 0
+    fi
+    sleep 1
+  done
+  die "jobmanager restarted but only $n of 2 TaskManagers registered within ${timeout}s"
+}
+
+# The newest completed checkpoint (a chk-N folder with its _metadata) under DIR, by the time its metadata was written.
+cmd_latest_checkpoint() {
+  local dir="${1:-}" latest
+  [[ -n "$dir" ]] || die "usage: latest-checkpoint DIR"
+  dir="${dir#file://}"
+  [[ -d "$dir" ]] || die "no checkpoint folder $dir"
+  latest="$(find "$dir" -path '*/chk-*/_metadata' -type f -printf '%T@ %h\n' 2>/dev/null | sort -n | tail -n 1 | cut -d' ' -f2-)"
+  [[ -n "$latest" ]] || die "no completed checkpoint under $dir"
+  echo "$latest"
+}
+
 # CliFrontend with this cluster's conf (FLINK_CONF_DIR), logging to logs/client.log.
 flink_cli() {
   [[ -f "$conf/config.yaml" ]] || die "no $conf/config.yaml; run 'scripts/cluster.sh start' first"
@@ -354,6 +401,9 @@ case "${1:-}" in
   flink) shift; flink_cli "$@" ;;
   kill-taskmanager) cmd_kill_tm "${2:-}" ;;
   start-taskmanager) cmd_start_tm "${2:-}" ;;
+  kill-jobmanager) cmd_kill_jm ;;
+  start-jobmanager) cmd_start_jm ;;
+  latest-checkpoint) cmd_latest_checkpoint "${2:-}" ;;
   ""|-h|--help|help) sed -n '2,/^set -euo/p' "$self" | sed '$d' | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command '$1' (start|stop|status|submit|list|savepoint|stop-job|flink|kill-taskmanager|start-taskmanager)" ;;
+  *) die "unknown command '$1' (start|stop|status|submit|list|savepoint|stop-job|flink|kill-taskmanager|start-taskmanager|kill-jobmanager|start-jobmanager|latest-checkpoint)" ;;
 esac

@@ -103,13 +103,12 @@ final class CalibrateCommand implements Callable<Integer> {
         ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE);
         Options.checkScorer(spec, () -> factory.scorer(PROBE_ONLY, config));
         PrintWriter err = spec.commandLine().getErr();
-        String name = Options.name(run.input);
         JsonlDocuments.Loaded loaded = JsonlDocuments.read(run.input, run.selection, err);
         if (loaded.documents().isEmpty()) throw McgtException.badInput("no documents to calibrate on in '" + run.input + "'");
         int n = Options.threads(run.threads);
 
         ParallelScoring.Outcome<Measured> measured = ParallelScoring.run(loaded.documents(), n,
-                () -> factory.scorer(PROBE_ONLY, config), CalibrateCommand::measure, "calibrate (measuring)", name, err,
+                () -> factory.scorer(PROBE_ONLY, config), CalibrateCommand::measure, "calibrate (measuring)", err,
                 run.progressSeconds);
         if (measured.results().isEmpty()) throw McgtException.badInput("no document of '" + run.input + "' could be scored");
         List<InputDocument> sampleDocs = measured.results().stream().map(Measured::doc).toList();
@@ -123,7 +122,7 @@ final class CalibrateCommand implements Callable<Integer> {
             CalibrationResult r = calibrator.calibrate(sample, aim, safePercent);
             GatePolicy policy = r.policy();
             ParallelScoring.Outcome<long[]> verified = ParallelScoring.run(sampleDocs, n,
-                    () -> factory.scorer(policy, config), CalibrateCommand::tiers, "calibrate (verifying)", name, err,
+                    () -> factory.scorer(policy, config), CalibrateCommand::tiers, "calibrate (verifying)", err,
                     run.progressSeconds);
             long[] counts = new long[4];
             for (long[] c : verified.results()) for (int t = 0; t < 4; t++) counts[t] += c[t];

@@ -14,14 +14,12 @@ import dev.mcgt.scoring.DocumentResult;
 import dev.mcgt.scoring.DocumentScorer;
 import dev.mcgt.scoring.ScorerConfig;
 import dev.mcgt.scoring.UngatedMacs;
-import java.io.BufferedReader;
+import dev.mcgt.job.RawRecord;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -35,9 +33,11 @@ import picocli.CommandLine.Spec;
  * in one process without Flink, and writes one line per good document:
  * {@code {"id", "embedding": [floats], "tokens", "tiers": {"0": n, "1": n, "2": n, "3": n}, "chunks", "macRatio"}}
  * ({@code tokens} = content tokens scored; {@code macRatio} = MACs done / MACs of an ungated run, analytic).
- * A bad line (not JSON, not an object, missing id, missing or empty text, text without tokens) gives one stderr
- * line with its number and the run continues. Progress goes to stderr every few seconds, and a final summary
- * line always; the exit code is 0 when every line was good and 1 when any was rejected.
+ * The input is read as {@code mcgt score} reads it (a file, a folder or stdin; see {@link InputRecords}). A bad
+ * record (invalid UTF-8, not one JSON object, missing id, missing or empty text, text without tokens, ...) gives
+ * one stderr line with its file, line number and reason, and the run continues. Progress goes to stderr every few
+ * seconds ({@code --progress-seconds 0}: none), and a final summary line always; the exit code is 0 when every
+ * record was good, and 1 when any was rejected or the input held no document at all.
  */
 @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Embed JSON-lines documents {\"id\", \"text\"} with a model that has a tokenizer; one output "
@@ -51,8 +51,9 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Native model file (.mcgt) with a tokenizer (see 'mcgt model import').")
     Path model;
 
-    @Option(names = "--input", paramLabel = "FILE", required = true,
-            description = "JSON lines {\"id\": ..., \"text\": ...}; '-' for stdin.")
+    @Option(names = "--input", paramLabel = "PATH", required = true,
+            description = "JSON lines {\"id\": ..., \"text\": ...}, or a folder of .jsonl/.ndjson, .json and .txt "
+                    + "files read as mcgt score reads them; '-' for stdin.")
     Path input;
 
     @Option(names = "--output", paramLabel = "FILE", required = true,
@@ -75,8 +76,13 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Content tokens shared by consecutive chunks (default: ${DEFAULT-VALUE}).")
     int overlap;
 
+    @Option(names = "--max-record-mb", paramLabel = "MB", defaultValue = "64",
+            description = "Records (lines or files) larger than this are rejected, as in mcgt score (default "
+                    + "${DEFAULT-VALUE}).")
+    int maxRecordMb;
+
     @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "5",
-            description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE}).")
+            description = "Seconds between progress lines on stderr (0 = none; default: ${DEFAULT-VALUE}).")
     double progressSeconds;
 
     @Override
@@ -88,25 +94,28 @@ final class EmbedCommand implements Callable<Integer> {
         };
         if (maxTokens < 0) throw Usage.error(spec, "--max-tokens cannot be negative");
         if (overlap < 0) throw Usage.error(spec, "--overlap cannot be negative");
-        if (!(progressSeconds > 0)) throw Usage.error(spec, "--progress-seconds must be positive");
+        Options.checkProgress(spec, progressSeconds);
+        if (maxRecordMb < 1) throw Usage.error(spec, "--max-record-mb must be at least 1, got " + maxRecordMb);
         GatePolicy p = PolicyResolver.resolve(spec, policy);
         LoadedModel loaded = ModelFile.load(model);
         if (loaded.weights().tokenizerJson() == null) throw McgtException.badConfig(DocumentScorer.NO_TOKENIZER);
         DocumentScorer scorer = scorer(loaded, p, new ScorerConfig(maxTokens, overlap, gateOn, UngatedMacs.ANALYTIC));
         PrintWriter err = spec.commandLine().getErr();
-        boolean stdin = input.toString().equals("-");
         boolean stdout = output.toString().equals("-");
-        Run run = new Run(scorer, stdin ? "stdin" : input.toString(), err, (long) (progressSeconds * 1e9));
-        try (BufferedReader r = stdin
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(input, StandardCharsets.UTF_8);
-             Writer w = stdout ? null : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+        if (!stdout && Files.isDirectory(output)) throw Usage.error(spec, "--output " + output + " is a folder; give a file");
+        Run run = new Run(scorer, err, progressSeconds == 0 ? Long.MAX_VALUE : (long) (progressSeconds * 1e9));
+        try (Writer w = stdout ? null : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
             PrintWriter out = stdout ? spec.commandLine().getOut() : new PrintWriter(w);
-            run.all(r, out);
+            long limit = (long) maxRecordMb << 20;
+            JsonlDocuments.Parser parser = new JsonlDocuments.Parser(limit);
+            InputRecords.read(input, limit, (r, source) -> run.one(parser, r, source, out));
             out.flush();
             if (!stdout && out.checkError()) throw new IOException("cannot write '" + output + "'");
-        } catch (NoSuchFileException e) {
-            throw McgtException.badInput("cannot open '" + e.getFile() + "': no such file");
+        }
+        if (run.embedded == 0 && run.rejected == 0) {
+            err.println("mcgt embed: warning: no documents in " + input + " (exit code 1)");
+            err.flush();
+            return Main.EXIT_FAILURE;
         }
         err.println(run.summary());
         err.flush();
@@ -124,10 +133,9 @@ final class EmbedCommand implements Callable<Integer> {
         }
     }
 
-    /** One pass over the input: counters, progress and the per-line work. */
+    /** One pass over the input: counters, progress and the per-record work. */
     private static final class Run {
         private final DocumentScorer scorer;
-        private final String name;
         private final PrintWriter err;
         private final long progressNanos;
         private final long start = System.nanoTime();
@@ -135,39 +143,35 @@ final class EmbedCommand implements Callable<Integer> {
         long embedded;
         long rejected;
 
-        Run(DocumentScorer scorer, String name, PrintWriter err, long progressNanos) {
+        Run(DocumentScorer scorer, PrintWriter err, long progressNanos) {
             this.scorer = scorer;
-            this.name = name;
             this.err = err;
             this.progressNanos = progressNanos;
-            this.nextProgress = start + progressNanos;
+            this.nextProgress = progressNanos == Long.MAX_VALUE ? Long.MAX_VALUE : start + progressNanos;
         }
 
-        void all(BufferedReader r, PrintWriter out) throws IOException {
-            String line;
-            long number = 0;
-            while ((line = r.readLine()) != null) {
-                number++;
-                if (line.isBlank()) continue;
-                try {
-                    out.println(Json.line(embed(number, line)));
-                    embedded++;
-                } catch (McgtException e) {
-                    rejected++;
-                    err.println("mcgt: " + name + " line " + number + ": " + e.detail());
-                }
-                long now = System.nanoTime();
-                if (now >= nextProgress) {
-                    err.println("mcgt embed: " + embedded + " documents done, " + rate(now) + " docs/s");
-                    err.flush();
-                    nextProgress = now + progressNanos;
-                }
+        /** Embeds one record (checked by the scoring job's parser, as every command's input) or reports it. */
+        boolean one(JsonlDocuments.Parser parser, RawRecord r, String source, PrintWriter out) {
+            try {
+                InputDocument doc = parser.parse(r, source);
+                if (doc == null) return true;
+                out.println(Json.line(embed(doc)));
+                embedded++;
+            } catch (McgtException e) {
+                rejected++;
+                err.println("mcgt: " + InputRecords.where(r, source) + ": " + e.detail());
             }
+            long now = System.nanoTime();
+            if (now >= nextProgress) {
+                err.println("mcgt embed: " + embedded + " documents done, " + rate(now) + " docs/s");
+                err.flush();
+                nextProgress = now + progressNanos;
+            }
+            return true;
         }
 
-        /** The output object of one input line (checked by the scoring job's parser, as every command's input). */
-        private ObjectNode embed(long number, String line) {
-            InputDocument doc = JsonlDocuments.parse(number, line);
+        /** The output object of one document. */
+        private ObjectNode embed(InputDocument doc) {
             DocumentResult d = scorer.scoreDocument(doc.id(), doc.text());
             ObjectNode o = Json.object();
             o.put("id", doc.id());

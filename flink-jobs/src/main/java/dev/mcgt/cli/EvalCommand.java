@@ -76,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
         int n = Options.threads(run.threads);
         ParallelScoring.Outcome<DocEval> outcome = ParallelScoring.run(loaded.documents(), n,
                 () -> new Pair(factory.scorer(p, gatedConfig), factory.scorer(p, ungatedConfig)),
-                EvalCommand::evaluate, "eval", Options.name(run.input), err, run.progressSeconds);
+                EvalCommand::evaluate, "eval", err, run.progressSeconds);
         List<DocEval> docs = outcome.results();
         if (docs.isEmpty()) throw McgtException.badInput("no document of '" + run.input + "' could be scored");
         ObjectNode report = report(factory.fingerprint(), docs, loaded.rejected() + outcome.rejected(), n, outcome.seconds());

@@ -1,8 +1,8 @@
 package dev.mcgt.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcgt.McgtException;
+import dev.mcgt.StrictJson;
 import dev.mcgt.gate.GateController;
 import dev.mcgt.gate.GatePacket;
 import dev.mcgt.gate.SpikePacket;
@@ -50,12 +50,8 @@ final class GateBatch {
                 number++;
                 if (line.isBlank()) continue;
                 try {
-                    JsonNode node = Json.MAPPER.readTree(line);
+                    JsonNode node = strict(line);
                     out.println(Json.line(GateCommand.toJson(controller.evaluate(gate(node), spike(node)))));
-                } catch (JsonProcessingException e) {
-                    bad++;
-                    err.println("mcgt: " + name + " line " + number + ": not valid JSON: "
-                            + Main.oneLine(e.getOriginalMessage()));
                 } catch (McgtException e) {
                     bad++;
                     err.println("mcgt: " + name + " line " + number + ": " + e.detail());
@@ -67,6 +63,15 @@ final class GateBatch {
         out.flush();
         err.flush();
         return bad == 0 ? 0 : Main.EXIT_FAILURE;
+    }
+
+    /** One line as JSON, read as all input is ({@link StrictJson}: one value, nothing after it, no repeated key). */
+    private static JsonNode strict(String line) {
+        try {
+            return StrictJson.read(line);
+        } catch (McgtException e) {
+            throw McgtException.badInput("not valid JSON: " + e.detail());
+        }
     }
 
     /** The gate packet of one line (keys as the contract; missing ones 0, lambdaPrev defaults to lambda). */

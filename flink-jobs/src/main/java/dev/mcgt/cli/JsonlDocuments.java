@@ -1,80 +1,104 @@
 package dev.mcgt.cli;
 
+import dev.mcgt.McgtException;
 import dev.mcgt.job.DocumentParser;
 import dev.mcgt.job.InputFields;
 import dev.mcgt.job.RawRecord;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcgt.McgtException;
-import java.io.BufferedReader;
+import dev.mcgt.job.SourceDocument;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Reads the JSON-lines input of {@code calibrate}, {@code eval} and {@code prototypes}: one object per line with
- * {@code id}, {@code text} and an optional {@code label}, checked by the scoring job's {@link DocumentParser} (the
- * same rules and reasons as {@code rejects/} of {@code mcgt score}; other fields are ignored). A selected bad line is reported on stderr with its number and reason and counted;
- * the rest of the input is still read.
+ * Reads the documents of {@code embed}, {@code calibrate}, {@code eval} and {@code prototypes}: records of
+ * {@link InputRecords} (a file, a folder or stdin, by the rules of {@code mcgt score}), each checked by the
+ * scoring job's {@link DocumentParser} ({@code id}, {@code text}, an optional {@code label}; the same rules and
+ * reasons as {@code rejects/} of {@code mcgt score}; other fields are ignored), and, as in the job, a repeated id
+ * is rejected (the first record read wins). A document in parts ({@code "more": true}) is joined by
+ * {@code mcgt score} only; here its parts are rejected, so that no part is ever taken for a whole document. A
+ * selected bad record is reported on stderr with its file, line and reason and counted; the rest of the input is
+ * still read.
  */
 final class JsonlDocuments {
-    /** The good documents in input order and the number of rejected lines. */
+    /** The good documents in input order and the number of rejected records. */
     record Loaded(List<InputDocument> documents, long rejected) { }
 
     private JsonlDocuments() { }
 
     /**
-     * @param input the file, or {@code -} for stdin
-     * @param err   where bad lines are reported ({@code mcgt: FILE line N: reason})
-     * @throws McgtException BAD_INPUT when the file does not exist
+     * @param input the file or folder, or {@code -} for stdin
+     * @param err   where bad records are reported ({@code mcgt: FILE line N: reason})
+     * @throws McgtException BAD_INPUT when the input does not exist or a folder holds no input file
      */
     static Loaded read(Path input, DocumentSelection selection, PrintWriter err) throws IOException {
-        boolean stdin = input.toString().equals("-");
-        String name = stdin ? "stdin" : input.toString();
+        Parser parser = new Parser(InputRecords.MAX_RECORD_BYTES);
         List<InputDocument> docs = new ArrayList<>();
-        long rejected = 0;
-        try (BufferedReader r = stdin ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-            String line;
-            long number = 0;
-            long record = -1;
-            long selected = 0;
-            while ((line = r.readLine()) != null) {
-                number++;
-                if (line.isBlank()) continue;
-                record++;
-                if (selection.full(selected)) break;
-                if (!selection.selects(record, selected)) continue;
-                selected++;
-                try {
-                    docs.add(parse(number, line));
-                } catch (McgtException e) {
-                    rejected++;
-                    err.println("mcgt: " + name + " line " + number + ": " + e.detail());
-                }
+        long[] rejected = {0};
+        long[] record = {-1};
+        long[] selected = {0};
+        InputRecords.read(input, InputRecords.MAX_RECORD_BYTES, (r, source) -> {
+            DocumentParser.Result p = parser.check(r);
+            if (p.blank()) return true;
+            record[0]++;
+            if (selection.full(selected[0])) return false;
+            if (!selection.selects(record[0], selected[0])) return true;
+            selected[0]++;
+            try {
+                docs.add(parser.accept(p, r, source));
+            } catch (McgtException e) {
+                rejected[0]++;
+                err.println("mcgt: " + InputRecords.where(r, source) + ": " + e.detail());
             }
-        } catch (NoSuchFileException e) {
-            throw McgtException.badInput("cannot open '" + e.getFile() + "': no such file");
-        }
+            return true;
+        });
         err.flush();
-        return new Loaded(docs, rejected);
+        return new Loaded(docs, rejected[0]);
     }
 
-    /** The job's parser, so that calibrate/eval/prototypes accept exactly what the scoring job accepts. */
-    private static final DocumentParser PARSER = new DocumentParser(InputFields.defaults(), Long.MAX_VALUE);
+    /** The job's parser and its rule for repeated ids, over the records of one run in order. */
+    static final class Parser {
+        private final DocumentParser parser;
+        /** Ids read so far → where (file:line) and whether that record was a part. */
+        private final Map<String, String> seen = new HashMap<>();
+        private final Set<String> parts = new HashSet<>();
 
-    /** One line as a document; BAD_INPUT with the job's reason when it is not one. */
-    static InputDocument parse(long number, String line) {
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        DocumentParser.Result r = PARSER.parse(new RawRecord("input", number, RawRecord.Kind.JSON_LINE, bytes, bytes.length));
-        if (r.reject() != null) throw McgtException.badInput(r.reject().reason());
-        if (r.document() == null) throw McgtException.badInput("empty line");
-        return new InputDocument(number, r.document().id(), r.document().text(), r.document().label());
+        Parser(long maxRecordBytes) {
+            this.parser = new DocumentParser(InputFields.defaults(), maxRecordBytes);
+        }
+
+        /** The job parser's verdict on one record (a blank line is no record). */
+        DocumentParser.Result check(RawRecord r) {
+            return parser.parse(r);
+        }
+
+        /** One record as a document (null for a blank line); BAD_INPUT with the reason when it is not one. */
+        InputDocument parse(RawRecord r, String source) {
+            return accept(check(r), r, source);
+        }
+
+        /** The document of a checked record, after the rules on ids; BAD_INPUT with the reason when it is not one. */
+        InputDocument accept(DocumentParser.Result p, RawRecord r, String source) {
+            if (p.blank()) return null;
+            if (p.reject() != null) throw McgtException.badInput(p.reject().reason());
+            SourceDocument d = p.document();
+            String first = seen.putIfAbsent(d.id(), d.origin());
+            if (d.more()) parts.add(d.id());
+            if (first != null) {
+                throw McgtException.badInput(parts.contains(d.id())
+                        ? "part of a document in parts (first part at " + first + "); only mcgt score joins parts"
+                        : "duplicate id: already read at " + first);
+            }
+            if (d.more()) {
+                throw McgtException.badInput("a document in parts (\"more\": true) is joined by mcgt score only; put "
+                        + "it in one record");
+            }
+            return new InputDocument(r.line(), d.id(), d.text(), d.label(), source);
+        }
     }
 }

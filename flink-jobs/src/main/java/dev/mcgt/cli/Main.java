@@ -10,10 +10,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code mcgt} command line: {@code gate}, {@code model synth|info}, {@code infer}, {@code embed}, {@code bench} and
- * {@code demo}. Every command has {@code --help}. Errors are one line {@code mcgt: <message>} on stderr; the
- * exit code is 2 for a usage error (unknown option, bad option value), 1 for a failure, 0 otherwise.
- * Set {@code MCGT_DEBUG=1} to get stack traces of failures.
+ * The {@code mcgt} command line: {@code gate}, {@code model synth|import|info}, {@code infer}, {@code embed},
+ * {@code calibrate}, {@code eval}, {@code prototypes}, {@code score}, {@code bench} and {@code demo}. Every command
+ * has {@code --help}. Errors are one line {@code mcgt: <message>} on stderr; the exit code is 2 for a usage error
+ * (unknown option, bad option value, an input or model the options name that cannot be used), 1 for a failure
+ * (bad records in {@code embed}/{@code calibrate}/{@code eval}/{@code prototypes}/{@code gate --batch}, no
+ * documents at all, out of memory, disk full, a failed job), 3 for {@code score} when records were rejected, 0
+ * otherwise. Set {@code MCGT_DEBUG=1} to get stack traces of failures, {@code MCGT_LOG=warn} (or info, debug) to see
+ * the libraries' logs.
  */
 @Command(name = "mcgt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Mincut-gated INT8 transformer: gate decisions, models, inference and benchmarks.",
@@ -72,17 +76,35 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return EXIT_FAILURE;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands errors through: say it in one line like any other failure
+            err.println("mcgt: " + describe(e));
+            err.flush();
+            code = EXIT_FAILURE;
+        }
         out.flush();
         return code;
     }
 
-    /** The one-line message of a failure: the core's message as is, else the exception and its message. */
+    /**
+     * The one-line message of a failure: the core's message as is; out of memory and a full disk said as such;
+     * else the I/O error or the exception and its message.
+     */
     static String describe(Throwable ex) {
-        if (ex instanceof McgtException m) return oneLine(m.getMessage());
         if (ex instanceof java.io.UncheckedIOException u && u.getCause() != null) return describe(u.getCause());
+        if (ex instanceof McgtException m) return oneLine(m.getMessage());
+        if (ex instanceof CommandFailure f) return oneLine(f.getMessage());
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory (" + oneLine(ex.getMessage()) + "): the Java heap of "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB is too small; give the JVM more "
+                    + "(MCGT_JAVA_OPTS=-Xmx4g)";
+        }
         if (ex instanceof java.io.IOException io) {
-            return "I/O error: " + oneLine(io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage());
+            String msg = oneLine(io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage());
+            return msg.contains("No space left on device") ? "disk full: " + msg : "I/O error: " + msg;
         }
         return "internal error: " + oneLine(String.valueOf(ex));
     }

@@ -71,6 +71,7 @@ final class ModelImportCommand implements Callable<Integer> {
         if (minilm == (onnx != null)) throw Usage.error(spec, "give exactly one of --onnx and --minilm");
         if (minilm && tokenizer != null) throw Usage.error(spec, "--tokenizer applies to --onnx only");
         if (!minilm && mavenRepo != null) throw Usage.error(spec, "--maven-repo applies to --minilm only");
+        ModelSynthCommand.checkOut(spec, out);
         OnnxImportOptions options = Usage.fromOptions(spec, () -> new OnnxImportOptions(seqLen));
         OnnxImport result;
         String source;

@@ -18,6 +18,9 @@ final class ModelResolver {
     static Path resolve(String model) {
         if (model.equals("minilm")) return minilm();
         Path p = Path.of(model);
+        if (Files.isDirectory(p)) {
+            throw McgtException.badInput("model path " + model + " is a folder, not a model file (give the .mcgt file)");
+        }
         if (!Files.isRegularFile(p)) {
             if (model.equals("micro") || model.equals("baseline")) {
                 throw McgtException.badConfig("preset '" + model + "' has no tokenizer and cannot score text; use a "
@@ -33,6 +36,7 @@ final class ModelResolver {
         Path dir = (home == null || home.isBlank() ? Path.of("") : Path.of(home)).toAbsolutePath().resolve("models");
         Path file = dir.resolve("minilm.mcgt");
         if (Files.isRegularFile(file)) return file;
+        if (Files.exists(file)) throw McgtException.badInput(file + " exists but is not a model file; move it away");
         String prop = System.getProperty("maven.repo.local");
         Path repo = prop != null && !prop.isBlank() ? Path.of(prop)
                 : Path.of(System.getProperty("user.home"), ".m2", "repository");

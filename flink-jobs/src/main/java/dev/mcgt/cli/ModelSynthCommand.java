@@ -4,6 +4,7 @@ import dev.mcgt.config.TransformerConfig;
 import dev.mcgt.model.ModelFile;
 import dev.mcgt.model.ModelInfo;
 import dev.mcgt.model.SyntheticWeights;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,10 +31,16 @@ final class ModelSynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkOut(spec, out);
         TransformerConfig config = ConfigResolver.preset(spec, preset);
         ModelFile.write(SyntheticWeights.generate(config, seed), out);
         ModelInfo info = ModelFile.info(out);
         spec.commandLine().getOut().println(Json.pretty(ModelInfoCommand.toJson(out, info)));
         return 0;
+    }
+
+    /** {@code --out} of {@code model synth} and {@code model import}: a file to write, never an existing folder. */
+    static void checkOut(CommandSpec spec, Path out) {
+        if (Files.isDirectory(out)) throw Usage.error(spec, "--out " + out + " is a folder; give the model file's name");
     }
 }

@@ -9,12 +9,19 @@ import picocli.CommandLine.Model.CommandSpec;
 final class Options {
     private Options() { }
 
-    /** Usage errors for negative token limits, overlaps, thread counts or a non-positive progress interval. */
+    /** Usage errors for negative token limits, overlaps, thread counts or progress intervals (0 = no progress). */
     static void checkCommon(CommandSpec spec, int maxTokens, int overlap, int threads, double progressSeconds) {
         if (maxTokens < 0) throw Usage.error(spec, "--max-tokens cannot be negative");
         if (overlap < 0) throw Usage.error(spec, "--overlap cannot be negative");
         if (threads < 0) throw Usage.error(spec, "--threads cannot be negative");
-        if (!(progressSeconds > 0)) throw Usage.error(spec, "--progress-seconds must be positive");
+        checkProgress(spec, progressSeconds);
+    }
+
+    /** {@code --progress-seconds}, the same in every command: 0 means no progress lines; negative is an error. */
+    static void checkProgress(CommandSpec spec, double progressSeconds) {
+        if (!(progressSeconds >= 0) || Double.isInfinite(progressSeconds)) {
+            throw Usage.error(spec, "--progress-seconds cannot be negative (0 = no progress lines), got " + progressSeconds);
+        }
     }
 
     /** Builds one scorer up front so that a setting that does not fit the model is a usage error before any work. */

@@ -23,7 +23,7 @@ final class ParallelScoring {
     private ParallelScoring() { }
 
     static <S, R> Outcome<R> run(List<InputDocument> docs, int threads, Supplier<S> perThread,
-                                 BiFunction<S, InputDocument, R> work, String what, String inputName,
+                                 BiFunction<S, InputDocument, R> work, String what,
                                  PrintWriter err, double progressSeconds) {
         int n = docs.size();
         Object[] results = new Object[n];
@@ -55,7 +55,7 @@ final class ParallelScoring {
             workers.add(th);
             th.start();
         }
-        long interval = (long) (progressSeconds * 1000);
+        long interval = (long) (progressSeconds * 1000);   // 0: join until done, no progress lines
         for (Thread th : workers) {
             while (th.isAlive()) {
                 try {
@@ -80,7 +80,7 @@ final class ParallelScoring {
         for (int i = 0; i < n; i++) {
             if (errors[i] != null) {
                 rejected++;
-                err.println("mcgt: " + inputName + " line " + docs.get(i).line() + ": " + errors[i]);
+                err.println("mcgt: " + docs.get(i).where() + ": " + errors[i]);
             } else {
                 @SuppressWarnings("unchecked") R r = (R) results[i];
                 out.add(r);

@@ -68,7 +68,7 @@ final class PrototypesCommand implements Callable<Integer> {
         for (InputDocument d : loaded.documents()) {
             if (d.label() == null) {
                 rejected++;
-                err.println("mcgt: " + Options.name(run.input) + " line " + d.line() + ": missing \"label\"");
+                err.println("mcgt: " + d.where() + ": missing \"label\"");
             } else {
                 docs.add(d);
             }
@@ -77,7 +77,7 @@ final class PrototypesCommand implements Callable<Integer> {
         int n = Options.threads(run.threads);
         ParallelScoring.Outcome<Labelled> outcome = ParallelScoring.run(docs, n, () -> factory.scorer(p, config),
                 (DocumentScorer s, InputDocument d) -> new Labelled(d.label(), s.scoreDocument(d.id(), d.text()).embedding()),
-                "prototypes", Options.name(run.input), err, run.progressSeconds);
+                "prototypes", err, run.progressSeconds);
         rejected += outcome.rejected();
         if (outcome.results().isEmpty()) throw McgtException.badInput("no document of '" + run.input + "' could be embedded");
         Prototypes prototypes = Prototypes.fit(factory.fingerprint(),

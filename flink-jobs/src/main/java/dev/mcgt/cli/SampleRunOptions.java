@@ -15,9 +15,9 @@ final class SampleRunOptions {
                     + "(models/minilm.mcgt, imported the first time).")
     String model;
 
-    @Option(names = "--input", paramLabel = "FILE", required = true,
-            description = "JSON lines {\"id\", \"text\", \"label\"} (the label where the command needs one); '-' for "
-                    + "stdin.")
+    @Option(names = "--input", paramLabel = "PATH", required = true,
+            description = "JSON lines {\"id\", \"text\", \"label\"} (the label where the command needs one), or a "
+                    + "folder read as mcgt score reads it; '-' for stdin.")
     Path input;
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
@@ -37,7 +37,7 @@ final class SampleRunOptions {
     int threads;
 
     @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "10",
-            description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE}).")
+            description = "Seconds between progress lines on stderr (0 = none; default: ${DEFAULT-VALUE}).")
     double progressSeconds;
 
     /** Usage errors for out-of-range values. */

@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -27,16 +26,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mcgt score}: runs the document scoring job on an embedded local Flink, shows progress on stderr and
- * ends with a one-screen summary read back from the output folder.
+ * {@code mcgt score}: runs the document scoring job on an embedded local Flink ({@link EmbeddedFlink}: closed,
+ * and its temporary files deleted, however the run ends), shows progress on stderr and ends with a one-screen
+ * summary read back from the output folder. The output folder is claimed for the run ({@link OutputLock}) before
+ * it is checked for earlier results, so two runs can never write into one folder.
  */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Score documents with the Flink job on an embedded local Flink (nothing to install).",
                 "Writes JSON lines to OUTPUT/scores, OUTPUT/telemetry/{tier-transitions,energy,model-upgrades} and "
-                        + "OUTPUT/rejects; prints a summary. Exit code 0, or 3 when some records were rejected."})
+                        + "OUTPUT/rejects; prints a summary. Exit code 0; 3 when some records were rejected; 1 when "
+                        + "the run failed or the input held no documents; 2 for a usage error."})
 final class ScoreCommand implements Callable<Integer> {
     /** Exit code when the run finished but rejected some input. */
     static final int EXIT_REJECTS = 3;
+    /**
+     * Highest parallelism of the embedded run: its one TaskManager's fixed managed memory, split over the slots,
+     * leaves BATCH's sorters too little beyond this (256 fails).
+     */
+    static final int MAX_EMBEDDED_PARALLELISM = 128;
 
     @Spec CommandSpec spec;
 
@@ -51,33 +58,58 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "5",
             description = "Seconds between progress lines on stderr (0 = none; default ${DEFAULT-VALUE}).")
-    int progressSeconds;
+    double progressSeconds;
 
     @Override
     public Integer call() throws Exception {
-        if (progressSeconds < 0) throw Usage.error(spec, "--progress-seconds cannot be negative");
+        Options.checkProgress(spec, progressSeconds);
         JobSettings settings = Usage.fromOptions(spec, options::resolve);
         Path out = Path.of(settings.output());
-        prepareOutput(out);
-        Configuration conf = options.flinkConfiguration(settings);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw McgtException.badInput("output " + out + " exists and is not a folder");
+        }
         int parallelism = options.parallelism() != null ? options.parallelism()
                 : Math.max(1, Runtime.getRuntime().availableProcessors());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-        DocumentScoringJob.build(env, settings);
+        if (parallelism > MAX_EMBEDDED_PARALLELISM) {
+            throw Usage.error(spec, "--parallelism " + parallelism + " is more than the embedded Flink runs (at most "
+                    + MAX_EMBEDDED_PARALLELISM + "; this machine has " + Runtime.getRuntime().availableProcessors()
+                    + " cores); run the job on a cluster for more");
+        }
         PrintWriter err = spec.commandLine().getErr();
-        LocalProgress.reset();
-        long start = System.nanoTime();
-        JobClient client = env.executeAsync(options.jobName());
-        waitFor(client, err, start);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        RunSummary s = RunSummary.read(out);
-        print(spec.commandLine().getOut(), s, settings, parallelism, seconds, out);
-        if (summaryJson != null) writeSummary(s, settings, parallelism, seconds);
-        return s.rejects() > 0 ? EXIT_REJECTS : 0;
+        try (OutputLock claim = OutputLock.claim(out); EmbeddedFlink flink = EmbeddedFlink.create()) {
+            prepareOutput(out);
+            StreamExecutionEnvironment env = flink.environment(options.flinkConfiguration(settings, true), parallelism);
+            DocumentScoringJob.build(env, settings);
+            LocalProgress.reset();
+            long start = System.nanoTime();
+            JobClient client;
+            try {
+                client = env.executeAsync(options.jobName());
+            } catch (Exception e) {
+                throw JobFailure.of(e, settings.output());   // the job could not even start
+            }
+            try {
+                waitFor(client, err, start, settings.output());
+            } catch (RuntimeException e) {
+                if (!flink.interrupted()) throw e;
+                throw new CommandFailure("interrupted: the run was stopped before it finished; " + out
+                        + " holds only what was committed (rerun with --overwrite)");
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            RunSummary s = RunSummary.read(out);
+            print(spec.commandLine().getOut(), s, settings, parallelism, seconds, out);
+            if (summaryJson != null) writeSummary(s, settings, parallelism, seconds);
+            if (s.documents() == 0 && s.rejects() == 0) {
+                err.println("mcgt score: warning: the input held no documents (" + settings.input() + "); exit code 1");
+                err.flush();
+                return Main.EXIT_FAILURE;
+            }
+            return s.rejects() > 0 ? EXIT_REJECTS : 0;
+        }
     }
 
-    private void waitFor(JobClient client, PrintWriter err, long start) throws Exception {
-        long every = progressSeconds == 0 ? Long.MAX_VALUE : progressSeconds * 1000L;
+    private void waitFor(JobClient client, PrintWriter err, long start, String output) throws Exception {
+        long every = progressSeconds == 0 ? Long.MAX_VALUE : Math.max(1L, (long) (progressSeconds * 1000));
         long last = 0;
         while (true) {
             try {
@@ -94,21 +126,9 @@ final class ScoreCommand implements Callable<Integer> {
                     err.flush();
                 }
             } catch (ExecutionException e) {
-                throw failure(e);
+                throw JobFailure.of(e, output);
             }
         }
-    }
-
-    /** The root cause of a failed job: a core error keeps its one line; anything else says what it was. */
-    private static Exception failure(ExecutionException e) {
-        Throwable t = e;
-        while (t != null) {
-            if (t instanceof McgtException m) return m;
-            t = t.getCause();
-        }
-        Throwable root = e;
-        while (root.getCause() != null) root = root.getCause();
-        return McgtException.badInput("the scoring job failed: " + root);
     }
 
     private void prepareOutput(Path out) throws IOException {

@@ -5,6 +5,7 @@ import dev.mcgt.config.GatePolicy;
 import dev.mcgt.flink.functions.ModelSource;
 import dev.mcgt.flink.functions.ScoringSettings;
 import dev.mcgt.job.InputFields;
+import dev.mcgt.job.InputFiles;
 import dev.mcgt.job.JobSettings;
 import dev.mcgt.model.ModelFile;
 import dev.mcgt.model.ModelInfo;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +27,9 @@ import picocli.CommandLine.Spec;
  * found (or imported, for {@code minilm}), the policy and prototypes are read, and every mistake is one line.
  */
 public final class ScoreOptions {
+    /** Flink's highest (max) parallelism. */
+    static final int MAX_PARALLELISM = 1 << 15;
+
     @Spec(Spec.Target.MIXEE) CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "FILE|minilm", required = true,
@@ -33,8 +38,9 @@ public final class ScoreOptions {
     String model;
 
     @Option(names = "--input", paramLabel = "PATH", required = true,
-            description = "A JSON-lines file, or a folder (searched recursively) of .jsonl/.ndjson, .json (one "
-                    + "document each) and .txt files (id = path under the folder).")
+            description = "A JSON-lines file, or a folder (searched recursively, hidden names skipped) of "
+                    + ".jsonl/.ndjson, .json (one document, or JSON lines when that is what it holds) and .txt files "
+                    + "(id = path under the folder).")
     String input;
 
     @Option(names = "--output", paramLabel = "DIR", required = true,
@@ -102,6 +108,13 @@ public final class ScoreOptions {
                     + "never finish (stop the job, e.g. with a savepoint).")
     Long watchMillis;
 
+    @Option(names = "--restart-attempts", paramLabel = "N",
+            description = "Failures in a row after which the job fails instead of restarting from its last "
+                    + "checkpoint (streaming) or re-running the failed tasks (batch), with 1 to 10 s between attempts "
+                    + "(default: 0 with mcgt score, whose failures do not go away by themselves; 5 on a cluster, "
+                    + "where a TaskManager can be lost and come back).")
+    Integer restartAttempts;
+
     @Option(names = "--job-name", paramLabel = "NAME", defaultValue = "mcgt document scoring",
             description = "Flink job name.")
     String jobName;
@@ -143,12 +156,15 @@ public final class ScoreOptions {
         }
         if (!gate.equals("on") && !gate.equals("off")) throw McgtException.badConfig("--gate must be on or off, got '" + gate + "'");
         if (maxRecordMb < 1) throw McgtException.badConfig("--max-record-mb must be at least 1, got " + maxRecordMb);
-        if (parallelism != null && parallelism < 1) throw McgtException.badConfig("--parallelism must be at least 1");
-        Path in = Path.of(input);
-        if (!input.contains("://") && !Files.exists(in)) throw McgtException.badInput("input " + input + " does not exist");
+        if (parallelism != null && (parallelism < 1 || parallelism > MAX_PARALLELISM)) {
+            throw McgtException.badConfig("--parallelism must be in 1.." + MAX_PARALLELISM + " (Flink's limit), got "
+                    + parallelism);
+        }
+        if (restartAttempts != null && restartAttempts < 0) throw McgtException.badConfig("--restart-attempts cannot be negative");
+        if (!input.contains("://")) checkInput(Path.of(input));
         Path modelFile = ModelResolver.resolve(model);
         ModelInfo info = ModelFile.info(modelFile);
-        if (info.tokenizerBytes() == 0) {
+        if (info.tokenizerBytes() <= 0) {   // −1: the file has none
             throw McgtException.badConfig("model " + modelFile + " has no tokenizer; import one with mcgt model import");
         }
         GatePolicy p = PolicyResolver.resolve(policy);
@@ -177,14 +193,42 @@ public final class ScoreOptions {
                 watchMillis == null ? null : Duration.ofMillis(watchMillis));
     }
 
-    /** The Flink configuration of the job: parallelism, and in streaming mode RocksDB with incremental checkpoints. */
-    public Configuration flinkConfiguration(JobSettings s) {
+    /**
+     * The input must exist and, unless the job watches it for new files, hold an input file; a folder under it
+     * must not hold a symbolic-link loop or a broken link (Flink's file enumerator would fail on it inside the job).
+     */
+    private void checkInput(Path in) {
+        List<Path> files = InputFiles.list(in);
+        if (files.isEmpty() && watchMillis == null) {
+            throw McgtException.badInput("no input files in folder " + in + " (looked for .jsonl, .ndjson, .json and "
+                    + ".txt files; names starting with . or _ are skipped)");
+        }
+    }
+
+    /**
+     * The Flink configuration of the job: parallelism, the restart strategy ({@code --restart-attempts}), and in
+     * streaming mode RocksDB with incremental checkpoints that are kept when the job fails or is cancelled (so a
+     * run that died can be resumed from its last checkpoint with {@code -s}).
+     *
+     * @param embedded for {@code mcgt score}'s embedded Flink (no restarts by default) rather than a cluster
+     */
+    public Configuration flinkConfiguration(JobSettings s, boolean embedded) {
         Configuration c = new Configuration();
         if (parallelism != null) c.setString("parallelism.default", Integer.toString(parallelism));
         c.setString("pipeline.generic-types", "false");
+        int attempts = restartAttempts != null ? restartAttempts : embedded ? 0 : 5;
+        if (attempts == 0) {
+            c.setString("restart-strategy.type", "disable");
+        } else {
+            c.setString("restart-strategy.type", "exponential-delay");
+            c.setString("restart-strategy.exponential-delay.attempts-before-reset-backoff", Integer.toString(attempts));
+            c.setString("restart-strategy.exponential-delay.initial-backoff", "1 s");
+            c.setString("restart-strategy.exponential-delay.max-backoff", "10 s");
+        }
         if (s.streaming()) {
             c.setString("state.backend.type", "rocksdb");
             c.setString("execution.checkpointing.incremental", "true");
+            c.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
             String dir = checkpointDir != null ? checkpointDir
                     : Path.of(s.output()).resolve("_checkpoints").toUri().toString();
             c.setString("execution.checkpointing.dir", dir);

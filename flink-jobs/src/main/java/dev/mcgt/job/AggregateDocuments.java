@@ -111,7 +111,9 @@ public final class AggregateDocuments extends KeyedCoProcessFunction<String, Chu
         Integer n = received.value();
         if (n == null) return;
         DocumentInfo doc = info.value();
-        String reason = doc == null ? "scored chunks arrived for a document the chunking stage never announced"
+        // chunks without the document's info: its last record was a part with "more": true, nothing closed it
+        String reason = doc == null ? "document never finished: its last record had \"more\": true (its chunks were "
+                + "scored, but no later record with this id closed it)"
                 : "only " + n + " of " + doc.chunks() + " chunks were scored (see the chunk rejects)";
         ctx.output(JobTags.REJECTS, new InputReject(doc == null ? ctx.getCurrentKey() : doc.origin(), ctx.getCurrentKey(),
                 reason, null));

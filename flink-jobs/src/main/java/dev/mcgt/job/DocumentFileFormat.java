@@ -1,6 +1,5 @@
 package dev.mcgt.job;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -16,10 +15,11 @@ import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.Path;
 
 /**
- * Reads the job's input files as {@link RawRecord}s: {@code .jsonl}/{@code .ndjson} files line by line,
- * {@code .json} files and {@code .txt} files whole. A file given directly as the input with another extension is
- * read as JSON lines. Records over {@code maxRecordBytes} are skipped without being buffered and arrive as
- * oversize records (so they are rejected, never silently dropped).
+ * Reads the job's input files as {@link RawRecord}s through {@link RecordReader} (the rules every command shares):
+ * {@code .jsonl}/{@code .ndjson} files line by line, {@code .txt} files whole, {@code .json} files by their content
+ * (one document, or JSON lines). A file given directly as the input with another extension is read as JSON lines.
+ * Records over {@code maxRecordBytes} are skipped without being buffered and arrive as oversize records (so they
+ * are rejected, never silently dropped).
  *
  * <p>Files are never split. The reader's checkpointed position is the number of records read from the start of
  * the file, so a restored reader reopens the file and skips that many records (line numbers stay right).
@@ -87,18 +87,16 @@ public final class DocumentFileFormat implements BulkFormat<RawRecord, FileSourc
     private final class FileReader implements Reader<RawRecord> {
         private final FSDataInputStream raw;
         private final InputStream in;
-        private final String name;
-        private final RawRecord.Kind kind;
-        private long records;
+        private final RecordReader records;
+        private long read;
         private boolean done;
 
         FileReader(FileSourceSplit split, long skip) throws IOException {
             Path path = split.path();
             this.raw = path.getFileSystem().open(path);
             this.in = new java.io.BufferedInputStream(raw, 1 << 16);
-            this.name = relativeName(path);
             RawRecord.Kind k = kindOf(path.getName());
-            this.kind = k == null ? defaultKind : k;
+            this.records = new RecordReader(in, relativeName(path), k == null ? defaultKind : k, maxRecordBytes);
             for (long i = 0; i < skip && !done; i++) {
                 if (next() == null) done = true;
             }
@@ -107,7 +105,7 @@ public final class DocumentFileFormat implements BulkFormat<RawRecord, FileSourc
         @Override
         public RecordIterator<RawRecord> readBatch() throws IOException {
             if (done) return null;
-            long first = records;
+            long first = read;
             List<RawRecord> batch = new ArrayList<>();
             long bytes = 0;
             while (batch.size() < BATCH_RECORDS && bytes < BATCH_BYTES) {
@@ -125,22 +123,9 @@ public final class DocumentFileFormat implements BulkFormat<RawRecord, FileSourc
 
         /** The next record, or null at the end of the file. */
         private RawRecord next() throws IOException {
-            if (kind == RawRecord.Kind.JSON_LINE) return nextLine();
-            if (records > 0) return null;
-            records++;
-            Bounded b = readBounded(in, -1);
-            return new RawRecord(name, 0, kind, b.bytes, b.size);
-        }
-
-        private RawRecord nextLine() throws IOException {
-            Bounded b = readBounded(in, '\n');
-            if (b.size == 0 && b.eof) return null;
-            records++;
-            byte[] bytes = b.bytes;
-            if (bytes != null && bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
-                bytes = java.util.Arrays.copyOf(bytes, bytes.length - 1);
-            }
-            return new RawRecord(name, records, kind, bytes, b.size);
+            RawRecord r = records.next();
+            if (r != null) read++;
+            return r;
         }
 
         @Override
@@ -151,41 +136,5 @@ public final class DocumentFileFormat implements BulkFormat<RawRecord, FileSourc
                 raw.close();
             }
         }
-    }
-
-    private record Bounded(byte[] bytes, long size, boolean eof) { }
-
-    /**
-     * Reads up to {@code delimiter} (not included; −1 = to the end), keeping at most {@code maxRecordBytes}:
-     * beyond that the bytes are counted and dropped, and the result's bytes are null.
-     */
-    private Bounded readBounded(InputStream in, int delimiter) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        byte[] one = new byte[8192];
-        long size = 0;
-        boolean over = false;
-        if (delimiter < 0) {
-            int n;
-            while ((n = in.read(one)) > 0) {
-                size += n;
-                if (!over && size > maxRecordBytes) {
-                    over = true;
-                    buf = null;
-                }
-                if (!over) buf.write(one, 0, n);
-            }
-            return new Bounded(over ? null : buf.toByteArray(), size, true);
-        }
-        int c;
-        while ((c = in.read()) >= 0 && c != delimiter) {
-            size++;
-            if (!over && size > maxRecordBytes) {
-                over = true;
-                buf = null;
-            }
-            if (!over) buf.write(c);
-        }
-        boolean eof = c < 0;
-        return new Bounded(over ? null : buf.toByteArray(), size, eof);
     }
 }

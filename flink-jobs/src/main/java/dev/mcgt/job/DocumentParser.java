@@ -1,10 +1,8 @@
 package dev.mcgt.job;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcgt.McgtException;
+import dev.mcgt.StrictJson;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -13,18 +11,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a {@link RawRecord} into a {@link SourceDocument}, or says in one line why it cannot: invalid UTF-8,
- * malformed JSON, not a JSON object, a missing or empty id, a missing, non-string or blank text, a label that is
- * not a scalar, a {@code more} field that is not a boolean, a record over the size limit. Unknown fields are
- * ignored. {@code "more": true} marks a part of a document that continues in a later record with the same id. Blank JSON lines are not records at
+ * malformed JSON (read by {@link StrictJson}: exactly one value, nothing after it, no repeated key), not a JSON
+ * object, a missing or empty id, a missing, non-string or blank text, a label that is not a scalar, an id or label
+ * that is not valid Unicode (a lone surrogate), a {@code more} field that is not a boolean, a record over the size
+ * limit. Unknown fields are ignored. {@code "more": true} marks a part of a document that continues in a later record with the same id. Blank JSON lines are not records at
  * all ({@link Result#blank()}). Stateless and thread-safe; duplicate ids are caught later, per key.
  */
 public final class DocumentParser implements Serializable {
     private static final long serialVersionUID = 1L;
-
-    /** JSON with no limit on string length (Jackson's default of 20 M characters would refuse big documents). */
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-            .build());
 
     /** The field that says a document continues in a later record with the same id. */
     public static final String MORE_FIELD = "more";
@@ -78,14 +72,12 @@ public final class DocumentParser implements Serializable {
     private Result parseJson(RawRecord r, String text) {
         JsonNode node;
         try {
-            node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
-            int nl = msg.indexOf('\n');
-            if (nl >= 0) msg = msg.substring(0, nl);
-            return reject(r, null, "malformed JSON: " + msg, text);
+            node = StrictJson.read(text);
+        } catch (McgtException e) {
+            String hint = r.kind() == RawRecord.Kind.JSON_FILE && text.strip().indexOf('\n') >= 0
+                    ? " (a .json file holds one document; one document per line is a .jsonl file)" : "";
+            return reject(r, null, "malformed JSON: " + e.detail() + hint, text);
         }
-        if (node == null || node.isMissingNode()) return reject(r, null, "empty JSON document", text);
         if (!node.isObject()) return reject(r, null, "expected a JSON object, got " + kind(node), text);
         JsonNode idNode = node.get(fields.idField());
         String id;
@@ -94,6 +86,8 @@ public final class DocumentParser implements Serializable {
         else if (idNode.isIntegralNumber()) id = idNode.asText();
         else return reject(r, null, "id field '" + fields.idField() + "' must be a string or an integer, got " + kind(idNode), text);
         if (id.isBlank()) return reject(r, null, "id field '" + fields.idField() + "' is empty", text);
+        String badId = notUnicode("id field '" + fields.idField() + "'", id);
+        if (badId != null) return reject(r, null, badId, text);
         JsonNode textNode = node.get(fields.textField());
         if (textNode == null || textNode.isNull()) return reject(r, id, "missing text field '" + fields.textField() + "'", text);
         if (!textNode.isTextual()) {
@@ -109,6 +103,8 @@ public final class DocumentParser implements Serializable {
             }
             label = labelNode.asText();
             if (label.isBlank()) return reject(r, id, "label field '" + fields.labelField() + "' is empty", text);
+            String badLabel = notUnicode("label field '" + fields.labelField() + "'", label);
+            if (badLabel != null) return reject(r, id, badLabel, text);
         }
         JsonNode moreNode = node.get(MORE_FIELD);
         boolean more = false;
@@ -119,6 +115,17 @@ public final class DocumentParser implements Serializable {
             more = moreNode.booleanValue();
         }
         return Result.ok(new SourceDocument(id, textNode.textValue(), label, r.origin(), r.line(), more));
+    }
+
+    /**
+     * Why {@code value} cannot be written out as it is (a lone surrogate, which UTF-8 output turns into {@code ?},
+     * so that two ids would become one), or null when it can.
+     */
+    private static String notUnicode(String what, String value) {
+        int at = StrictJson.loneSurrogateAt(value);
+        if (at < 0) return null;
+        return what + " is not valid Unicode: a lone surrogate (U+"
+                + Integer.toHexString(value.charAt(at)).toUpperCase(java.util.Locale.ROOT) + ") at character " + (at + 1);
     }
 
     private static Result reject(RawRecord r, String id, String reason, String text) {

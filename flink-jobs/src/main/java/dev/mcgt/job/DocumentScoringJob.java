@@ -76,7 +76,8 @@ public final class DocumentScoringJob {
             System.exit(2);
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(options.flinkConfiguration(settings));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                options.flinkConfiguration(settings, false));
         // parallelism.default alone is only an upper bound for BATCH's adaptive scheduler; set it on the job itself
         if (options.parallelism() != null) env.setParallelism(options.parallelism());
         build(env, settings);
@@ -161,7 +162,7 @@ public final class DocumentScoringJob {
         public boolean test(Path p) {
             if (p.toUri().getPath().equals(root)) return true;
             String name = p.getName();
-            if (name.startsWith(".") || name.startsWith("_")) return false;
+            if (InputFiles.skipped(name)) return false;
             if (DocumentFileFormat.kindOf(name) != null) return true;
             try {
                 return p.getFileSystem().getFileStatus(p).isDir();

@@ -64,7 +64,7 @@ class ScoreCommandTest {
         Cli missing = Cli.run("score", "--model", model.toString(), "--input", dir.resolve("nope.jsonl").toString(),
                 "--output", out);
         assertThat(missing.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(missing.err()).contains("does not exist");
+        assertThat(missing.err()).contains("no such file or folder");
         Cli preset = Cli.run("score", "--model", "micro", "--input", in.toString(), "--output", out);
         assertThat(preset.err()).contains("has no tokenizer");
         Path bare = dir.resolve("bare.mcgt");

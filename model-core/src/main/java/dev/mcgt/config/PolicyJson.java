@@ -1,12 +1,12 @@
 package dev.mcgt.config;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcgt.McgtException;
+import dev.mcgt.StrictJson;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -27,8 +27,7 @@ import java.util.Set;
  * each problem is one BAD_CONFIG message naming the field.
  */
 public final class PolicyJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final RecordComponent[] FIELDS = GatePolicy.class.getRecordComponents();
 
     private PolicyJson() { }
@@ -57,9 +56,9 @@ public final class PolicyJson {
     public static GatePolicy fromJson(String json) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw McgtException.badConfig("policy is not valid JSON: " + firstLine(e.getOriginalMessage()));
+            root = StrictJson.read(json);
+        } catch (McgtException e) {
+            throw McgtException.badConfig("policy is not valid JSON: " + e.detail());
         }
         if (root == null || !root.isObject()) throw McgtException.badConfig("policy JSON must be an object");
         Set<String> known = new LinkedHashSet<>();
@@ -140,11 +139,5 @@ public final class PolicyJson {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build a policy", e);
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "unreadable";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -72,8 +72,11 @@ public final class ModelFile {
      * @return the model fingerprint
      */
     public static String write(ModelWeights weights, Path path) {
-        byte[] bytes = encode(weights);
         Path abs = path.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw McgtException.badWeights("cannot write model file '" + path + "': it is a folder (give a file name)");
+        }
+        byte[] bytes = encode(weights);
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
         try {
             Files.write(tmp, bytes);
@@ -110,6 +113,9 @@ public final class ModelFile {
     }
 
     private static byte[] readAll(Path path) {
+        if (Files.isDirectory(path)) {
+            throw McgtException.badWeights("model file '" + path + "' is a folder, not a model file");
+        }
         try {
             long size = Files.size(path);
             if (size > MAX_FILE_BYTES) {

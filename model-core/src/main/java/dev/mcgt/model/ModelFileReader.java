@@ -27,6 +27,7 @@ final class ModelFileReader {
     private final ByteBuffer in;
     private final int contentEnd;
     private long tokenizerBytes;
+    private long heapBytes = Long.MAX_VALUE;
 
     private ModelFileReader(byte[] data) {
         this.data = data;
@@ -36,9 +37,16 @@ final class ModelFileReader {
 
     /** Verifies and decodes a complete file held in memory. */
     static LoadedModel decode(byte[] data) {
+        return decode(data, Runtime.getRuntime().maxMemory());
+    }
+
+    /** As {@link #decode(byte[])} for a JVM whose heap holds at most {@code heapBytes}. */
+    static LoadedModel decode(byte[] data, long heapBytes) {
         checkEnvelope(data);
         String fingerprint = HexFormat.of().formatHex(data, data.length - ModelFile.HASH_BYTES, data.length);
-        return new ModelFileReader(data).parse(fingerprint);
+        ModelFileReader r = new ModelFileReader(data);
+        r.heapBytes = heapBytes;
+        return r.parse(fingerprint);
     }
 
     /** Magic, version, recorded length and hash; nothing beyond the fixed header is trusted before this. */
@@ -82,6 +90,7 @@ final class ModelFileReader {
     private LoadedModel parse(String fingerprint) {
         in.position(ModelFile.HEADER_BYTES);
         TransformerConfig config = readConfig();
+        checkRuntimeSizes(config);
         String tokenizer = readTokenizer();
         long count = u32("tensor count");
         // the smallest tensor entry (empty name, f32 vector of length 0) is 7 bytes
@@ -125,6 +134,51 @@ final class ModelFileReader {
         } catch (McgtException e) {
             throw McgtException.badWeights("the file's config is invalid: " + e.detail());
         }
+    }
+
+    /**
+     * Bounds what the runtime will allocate from the config alone, before anything is allocated. The tensors
+     * bound most sizes (they must be in the file), but the KV context is backed by no tensor: it is capped like
+     * every other size of the config (65535), and each per-stream or per-thread array must be a valid Java array.
+     * Then the file, one stream's KV cache and one thread's scratch together must fit in the heap, so a model
+     * that cannot run here fails now with one line instead of an {@code OutOfMemoryError} inside a job.
+     */
+    private void checkRuntimeSizes(TransformerConfig c) {
+        long kv = c.kvContext();
+        if (kv > TransformerConfig.U16_MAX) {
+            throw McgtException.badWeights("the file's config has kvContext " + kv + "; it can be at most "
+                    + TransformerConfig.U16_MAX + " (like every size of the config)");
+        }
+        long s = c.seqLenMax();
+        long d = c.hidden();
+        long f = (long) c.hidden() * c.ffnMult();
+        long keys = s + Math.min(kv, s);
+        long block = Math.min(s, 64);
+        arrayLength("kvContext x hidden (one layer of the KV cache)", kv * d);
+        arrayLength("seqLenMax x ffn width (the FFN activations)", s * Math.max(d, f));
+        arrayLength("keys x hidden (attention keys)", keys * d);
+        arrayLength("query block x keys (attention scores)", block * keys);
+        long kvBytes = c.layers() * kv * (2 * d + 8L * c.heads());
+        // the forward pass's scratch: nine S x D float rows, the S x F FFN floats and activation bytes, keys
+        long scratch = 4 * (9 * s * d + s * f) + s * Math.max(d, f) + keys * (6 * d + 8L * c.heads()) + 8 * block * keys;
+        long need = data.length + kvBytes + scratch;
+        if (need > heapBytes) {
+            throw McgtException.badWeights("the model needs about " + mib(need) + " MiB to run (file " + mib(data.length)
+                    + " MiB, KV cache of " + mib(kvBytes) + " MiB per document stream with kvContext " + kv
+                    + ", scratch " + mib(scratch) + " MiB) but the Java heap holds at most " + mib(heapBytes)
+                    + " MiB; give the JVM more heap (-Xmx, MCGT_JAVA_OPTS) or use a smaller kvContext");
+        }
+    }
+
+    private static void arrayLength(String what, long n) {
+        if (n > ModelFile.MAX_FILE_BYTES) {
+            throw McgtException.badWeights("the file's config asks for " + what + " of " + n
+                    + " elements, more than a Java array holds");
+        }
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + (1L << 20) - 1) >> 20;
     }
 
     private String readTokenizer() {

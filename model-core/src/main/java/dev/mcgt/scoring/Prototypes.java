@@ -1,6 +1,5 @@
 package dev.mcgt.scoring;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcgt.McgtException;
+import dev.mcgt.StrictJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,8 +38,7 @@ public final class Prototypes {
     /** The {@code version} of the JSON form written here. */
     public static final int VERSION = 1;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Set<String> FIELDS =
             Set.of("format", "version", "modelFingerprint", "dimension", "labels", "counts", "centroids");
 
@@ -205,9 +204,9 @@ public final class Prototypes {
     public static Prototypes fromJson(String json) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(json == null ? "" : json);
-        } catch (JsonProcessingException e) {
-            throw bad("not valid JSON: " + firstLine(e.getOriginalMessage()));
+            root = StrictJson.read(json == null ? "" : json);
+        } catch (McgtException e) {
+            throw bad("not valid JSON: " + e.detail());
         }
         if (root == null || !root.isObject()) throw bad("expected a JSON object");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
@@ -280,12 +279,6 @@ public final class Prototypes {
 
     private static McgtException bad(String msg) {
         return McgtException.badInput("prototypes: " + msg);
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "unreadable";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Writes the JSON form. */

@@ -3,9 +3,11 @@ package dev.mcgt.flink.state;
 import dev.mcgt.McgtException;
 import dev.mcgt.stream.StreamState;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -38,6 +40,8 @@ public final class StreamStateSerializer extends TypeSerializer<StreamState> {
 
     /** Largest encoded state accepted when reading (guards against allocating on a corrupt length). */
     static final int MAX_STATE_BYTES = 1 << 30;
+    /** Largest single allocation while reading a value whose source does not say how many bytes remain. */
+    static final int READ_STEP = 1 << 20;
 
     private final int format;
 
@@ -81,10 +85,7 @@ public final class StreamStateSerializer extends TypeSerializer<StreamState> {
 
     @Override
     public StreamState deserialize(DataInputView source) throws IOException {
-        int length = source.readInt();
-        if (length <= 0 || length > MAX_STATE_BYTES) throw new IOException("stream state has an invalid length " + length);
-        byte[] bytes = new byte[length];
-        source.readFully(bytes);
+        byte[] bytes = readCodecBytes(source);
         if (format >= FORMAT_V2) {
             int stored = source.readInt();
             if (stored != crc(bytes)) throw new IOException("stream state checksum mismatch (the stored bytes are corrupt)");
@@ -103,11 +104,8 @@ public final class StreamStateSerializer extends TypeSerializer<StreamState> {
 
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {
-        int length = source.readInt();
-        if (length <= 0 || length > MAX_STATE_BYTES) throw new IOException("stream state has an invalid length " + length);
-        byte[] bytes = new byte[length];
-        source.readFully(bytes);
-        target.writeInt(length);
+        byte[] bytes = readCodecBytes(source);
+        target.writeInt(bytes.length);
         target.write(bytes);   // not write(source, n): some targets do not grow for it
         if (format >= FORMAT_V2) target.writeInt(source.readInt());
     }
@@ -127,6 +125,33 @@ public final class StreamStateSerializer extends TypeSerializer<StreamState> {
 
     @Override
     public String toString() { return "StreamStateSerializer[format " + format + "]"; }
+
+    /**
+     * The length prefix and the codec bytes it announces. The prefix is untrusted: it is checked against the bytes
+     * that remain when the source knows them, and otherwise the bytes are read in steps of at most
+     * {@link #READ_STEP}, so a corrupt prefix costs no more memory than the source really holds.
+     */
+    private static byte[] readCodecBytes(DataInputView source) throws IOException {
+        int length = source.readInt();
+        if (length <= 0 || length > MAX_STATE_BYTES) throw new IOException("stream state has an invalid length " + length);
+        if (source instanceof DataInputDeserializer d && d.available() < length) {
+            throw truncated(length, d.available());
+        }
+        byte[] buf = new byte[Math.min(length, READ_STEP)];
+        int n = 0;
+        while (n < length) {
+            if (n == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(length, 2L * buf.length));
+            int r = source.read(buf, n, buf.length - n);
+            if (r < 0) throw truncated(length, n);
+            n += r;
+        }
+        return buf;
+    }
+
+    private static IOException truncated(int length, int remaining) {
+        return new IOException("stream state is truncated: its length says " + length + " bytes, only " + remaining
+                + " remain");
+    }
 
     private static int crc(byte[] bytes) {
         CRC32C c = new CRC32C();
