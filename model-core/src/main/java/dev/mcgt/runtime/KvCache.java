@@ -34,6 +34,9 @@ public final class KvCache {
     private final int context;
     private final int hidden;
     private final int heads;
+    // Per layer: a ring of `context` positions. A restored cache holds exactly its snapshot's positions (oldest
+    // first, start 0) and grows to the whole ring on its first append, so an untrusted snapshot costs no more
+    // memory than the bytes it carries.
     private final byte[][] keys;
     private final byte[][] values;
     private final float[][] keyScales;
@@ -43,6 +46,10 @@ public final class KvCache {
 
     /** An empty cache. */
     public KvCache(int layers, int context, int hidden, int heads) {
+        this(layers, context, hidden, heads, true);
+    }
+
+    private KvCache(int layers, int context, int hidden, int heads, boolean allocate) {
         if (layers <= 0 || context < 0 || hidden <= 0 || heads <= 0 || hidden % heads != 0) {
             throw McgtException.badConfig("KV cache needs layers > 0, context >= 0 and hidden divisible by heads");
         }
@@ -50,12 +57,22 @@ public final class KvCache {
         this.context = context;
         this.hidden = hidden;
         this.heads = heads;
-        keys = new byte[layers][context * hidden];
-        values = new byte[layers][context * hidden];
-        keyScales = new float[layers][context * heads];
-        valueScales = new float[layers][context * heads];
+        int positions = allocate ? context : 0;
+        keys = new byte[layers][positions * hidden];
+        values = new byte[layers][positions * hidden];
+        keyScales = new float[layers][positions * heads];
+        valueScales = new float[layers][positions * heads];
         start = new int[layers];
         length = new int[layers];
+    }
+
+    /** Grows a restored layer's arrays to the whole ring (its positions stay where they are: start is 0). */
+    private void ensureRing(int layer) {
+        if (keys[layer].length == context * hidden) return;
+        keys[layer] = Arrays.copyOf(keys[layer], context * hidden);
+        values[layer] = Arrays.copyOf(values[layer], context * hidden);
+        keyScales[layer] = Arrays.copyOf(keyScales[layer], context * heads);
+        valueScales[layer] = Arrays.copyOf(valueScales[layer], context * heads);
     }
 
     /** An empty cache shaped for {@code config} ({@code kvContext} positions per layer). */
@@ -123,6 +140,7 @@ public final class KvCache {
      */
     int append(int layer, byte[] k, float[] ks, byte[] v, float[] vs, int from, int rows) {
         if (context == 0) return 0;
+        ensureRing(layer);
         int skip = Math.max(rows - context, 0);
         for (int r = from + skip; r < from + rows; r++) {
             int slot;
@@ -144,7 +162,7 @@ public final class KvCache {
     /** An independent copy. */
     public KvCache copy() {
         KvCache c = new KvCache(layers, context, hidden, heads);
-        for (int l = 0; l < layers; l++) {
+        for (int l = 0; l < layers; l++) { // into whole rings: a restored layer's positions start at slot 0
             System.arraycopy(keys[l], 0, c.keys[l], 0, keys[l].length);
             System.arraycopy(values[l], 0, c.values[l], 0, values[l].length);
             System.arraycopy(keyScales[l], 0, c.keyScales[l], 0, keyScales[l].length);
@@ -202,15 +220,23 @@ public final class KvCache {
                     || heads <= 0 || hidden % heads != 0) {
                 throw McgtException.badInput("KV cache snapshot has an invalid shape");
             }
-            // The shape is untrusted: refuse capacities no real model has before allocating them.
+            // The shape is untrusted: refuse capacities no real model has.
             if (2L * layers * context * (hidden + 4L * heads) > MAX_SNAPSHOT_CAPACITY_BYTES) {
                 throw McgtException.badInput("KV cache snapshot shape is too large (" + layers + " layers x "
                         + context + " positions x " + hidden + ")");
             }
-            KvCache c = new KvCache(layers, context, hidden, heads);
+            // Each layer's positions are allocated only once its bytes are known to be there; the ring's spare
+            // capacity comes on the first append (ensureRing).
+            KvCache c = new KvCache(layers, context, hidden, heads, false);
+            long bytesPerPosition = 2L * hidden + 8L * heads;
             for (int l = 0; l < layers; l++) {
                 int len = b.getInt();
                 if (len < 0 || len > context) throw McgtException.badInput("KV cache snapshot has an invalid length");
+                if (len * bytesPerPosition > b.remaining()) throw McgtException.badInput("KV cache snapshot is truncated");
+                c.keys[l] = new byte[len * hidden];
+                c.values[l] = new byte[len * hidden];
+                c.keyScales[l] = new float[len * heads];
+                c.valueScales[l] = new float[len * heads];
                 b.get(c.keys[l], 0, len * hidden);
                 b.get(c.values[l], 0, len * hidden);
                 for (int i = 0; i < len * heads; i++) c.keyScales[l][i] = checkedScale(b.getFloat());

@@ -171,6 +171,49 @@ class KvCacheTest {
         assertThatThrownBy(() -> KvCache.fromBytes(huge)).hasMessageContaining("too large");
     }
 
+    /** A header that claims a large ring (under the cap) but carries few positions costs only those positions. */
+    @Test
+    void restoringASnapshotAllocatesOnlyWhatItCarries() {
+        KvCache small = new KvCache(4, 2, 256, 4);
+        byte[] bytes = small.toBytes();
+        java.nio.ByteBuffer.wrap(bytes).putInt(12, 60_000); // context: a 60,000-position ring claimed, none carried
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        KvCache.fromBytes(bytes); // warm up the code path
+        long before = mx.getThreadAllocatedBytes(tid);
+        KvCache restored = KvCache.fromBytes(bytes);
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertThat(restored.context()).isEqualTo(60_000);
+        assertThat(allocated).as("bytes allocated by the restore").isLessThan(64 * 1024); // the ring would be 120 MiB
+    }
+
+    /** A restored cache grows its ring on the first write and then behaves exactly like the original. */
+    @Test
+    void aRestoredCacheGrowsOnItsFirstWriteAndEvictsLikeTheOriginal() {
+        KvCache original = new KvCache(1, 3, 4, 2);
+        byte[] k = new byte[6 * 4];
+        float[] ks = new float[6 * 2];
+        for (int r = 0; r < 6; r++) {
+            Arrays.fill(k, r * 4, r * 4 + 4, (byte) (r + 1));
+            ks[r * 2] = r + 1;
+            ks[r * 2 + 1] = r + 1;
+        }
+        original.append(0, k, ks, k, ks, 0, 2);
+        KvCache restored = KvCache.fromBytes(original.toBytes());
+        for (int step = 2; step < 6; step++) {
+            original.append(0, k, ks, k, ks, step, 1);
+            restored.append(0, k, ks, k, ks, step, 1);
+            assertThat(restored.toBytes()).isEqualTo(original.toBytes());
+        }
+        byte[] a = new byte[12];
+        byte[] b = new byte[12];
+        original.copyRecent(0, 3, a, new float[6], new byte[12], new float[6]);
+        restored.copyRecent(0, 3, b, new float[6], new byte[12], new float[6]);
+        assertThat(b).isEqualTo(a);
+        assertThat(KvCache.fromBytes(original.toBytes()).copy().toBytes()).isEqualTo(original.toBytes());
+    }
+
     @Test
     void stateOfAnotherShapeIsRejected() {
         InferState other = new InferState(TransformerConfig.baseline());
