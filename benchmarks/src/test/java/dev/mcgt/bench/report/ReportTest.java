@@ -26,7 +26,7 @@ class ReportTest {
     @Test
     void parsesJmhRecords() throws Exception {
         Results r = load();
-        assertThat(r.jmh()).hasSize(10);
+        assertThat(r.jmh()).hasSize(12);
         JmhRecord avg = r.find("TierLatencyBenchmark", "avgt", x -> "0".equals(x.param("tier"))).orElseThrow();
         assertThat(avg.className()).isEqualTo("TierLatencyBenchmark");
         assertThat(avg.params()).containsEntry("preset", "micro").containsEntry("kernel", "auto");
@@ -158,13 +158,37 @@ class ReportTest {
                         + "`scripts/mcgt eval --corpus data`.").contains("Fixture only.");
         assertThat(md).contains("## Flink job throughput\n\nDocuments per second of the Flink scoring job (input file "
                 + "`flink-throughput.json`). Not measured in this run.");
-        assertThat(md).contains("| MiniLmBenchmark.embed | engine=mcgt, tokens=64 | avgt | 41.4 | 13.1 | ms/op | — | — |");
+        // MiniLM against ONNX Runtime: cpu 36 ms (3.6 s / 100 calls) vs 20 ms → 1.80×; wall 41.4 / 20.7 = 2.00×
+        assertThat(md).contains("## all-MiniLM-L6-v2 tier 0 against ONNX Runtime")
+                .contains("| 64 | mcgt | auto | 41.4 | 13.1 | 36.0 | 1.80× | 2.00× | **fail** (≤ 1.00×) |")
+                .contains("| 64 | ortInt8 | — | 20.7 | 13.1 | 20.0 | — | — | — |");
+        // breakdown: per inference ms = nanos / 10 calls; share of the 120 ms of wall time; bookkeeping the rest
+        assertThat(md).contains("## Where a MiniLM tier-0 inference spends its time")
+                .contains("| Q, K, V projections (GEMM) | 3.00 (25.0 %) |")
+                .contains("| attention block (scores, softmax, ·V fused in one native call) | 1.50 (12.5 %) |")
+                .contains("| bookkeeping | 1.00 (8.33 %) |").contains("| **whole inference** (wall; cpu) | 12.0 ms; 11.0 ms |")
+                .doesNotContain("| softmax |");
+        assertThat(md).doesNotContain("| MiniLmBenchmark.embed |");
         assertThat(Report.gemmTable(load().of("GemmBenchmark", "avgt"))).contains("23.4");
         // fixture micro p50s: tier 0 540, tier 1 54.0, tier 3 0.108 (tier 2 unused by mixes)
         double interactive = 540 / (0.4 * 0.108 + 0.4 * 54 + 0.2 * 540);
         assertThat(new Report(load(), List.of(), "t").predictedSpeedup("micro", "interactive"))
                 .isCloseTo(interactive, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(new Report(load(), List.of(), "t").predictedSpeedup("minilm", "interactive")).isNaN();
+    }
+
+    @Test
+    void readsTheCeilingToolsOutputInOurShapeNaming() {
+        Ceiling c = Ceiling.parse(List.of("shape          variant            GMAC/s     best   us/call",
+                "64x1024x256    c_scalar_O3         13.75    14.44    1220.3",
+                "64x1024x256    c_madd16_4x2        51.05    54.44     328.7",
+                "64x1024x256    c_vnni512_4x2       57.58    78.20     291.3",
+                "MISMATCH c_amx_2x2")).orElseThrow();
+        assertThat(c.gmacs()).containsOnlyKeys("64x256x1024"); // the tool's m×n×k is our M×K×N with K and N swapped
+        assertThat(c.best("64x256x1024").orElseThrow().getKey()).isEqualTo("c_vnni512_4x2");
+        assertThat(c.of("64x256x1024", "c_madd16_4x2")).isEqualTo(51.05);
+        assertThat(c.of("64x256x1024", "c_amx_2x2")).isNaN();
+        assertThat(Ceiling.parse(List.of("no figures here"))).isEmpty();
     }
 
     @Test
