@@ -116,6 +116,12 @@ final class CalibrateCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}, not required).")
     double targetP5;
 
+    @Option(names = "--mac-budget", paramLabel = "RATIO",
+            description = "With --target-cosine: choose instead the best cosine among policies whose MACs are at most "
+                    + "RATIO of ungated (e.g. 0.35), for comparing variants at equal MACs; the report says whether the "
+                    + "cosine targets are met there.")
+    Double macBudget;
+
     @Option(names = "--grid-step", paramLabel = "POINTS", defaultValue = "10",
             description = "With --target-cosine: step of the explored skip and tier-1 shares, percentage points "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -147,6 +153,12 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "Lens variant: tokens its tier 1 keeps, 0 for the whole chunk (default: ${DEFAULT-VALUE}).")
     int lensTokens;
 
+    @Option(names = "--write-each", paramLabel = "DIR",
+            description = "With --target-cosine: also write, for every explored tier-1 variant and skip rule, its "
+                    + "cheapest policy that meets the targets on the sample (else its best cosine) as "
+                    + "DIR/<variant>-<rule>.json, for 'mcgt eval --policy ...' side by side (checked by replay only).")
+    Path writeEach;
+
     @Option(names = "--base-policy", paramLabel = "NAME|FILE", defaultValue = "default",
             description = "Policy whose allowKvWriteWhenUnstable/allowExternalWriteWhenUnstable flags are kept "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -164,6 +176,9 @@ final class CalibrateCommand implements Callable<Integer> {
         if (!(targetP5 >= 0 && targetP5 <= 1)) throw Usage.error(spec, "--target-p5 must be in 0..1");
         if (!(gridStep >= 1 && gridStep <= 50)) throw Usage.error(spec, "--grid-step must be in 1..50");
         if (quality && safePercent > 0) throw Usage.error(spec, "--target-cosine does not combine with --safe-percent");
+        if (writeEach != null && !quality) throw Usage.error(spec, "--write-each needs --target-cosine");
+        if (macBudget != null && !quality) throw Usage.error(spec, "--mac-budget needs --target-cosine");
+        if (macBudget != null && !(macBudget > 0 && macBudget <= 1)) throw Usage.error(spec, "--mac-budget must be in (0, 1]");
         List<GatingProfile.Variant> variants = tier1.equals("all") ? List.of(GatingProfile.Variant.values())
                 : List.of(Usage.fromOptions(spec, () -> GatingProfile.Variant.parse(tier1)));
         List<SkipRule> rules = skipRule.equals("all") ? List.of(SkipRule.values())
@@ -236,10 +251,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     for (CalibrationMix m : QualitySearch.grid(gridStep)) explored.add(search.point(v, r, m));
                 }
             }
-            for (QualitySearch.Point p : explored) {
-                if (!p.meets(targetCosine, targetP5)) continue;
-                if (chosen == null || p.outcome().macRatio() < chosen.outcome().macRatio()) chosen = p;
-            }
+            for (QualitySearch.Point p : explored) if (better(p, chosen)) chosen = p;
             if (chosen == null) {
                 for (QualitySearch.Point p : explored) {
                     if (chosen == null || p.cosine().mean() > chosen.cosine().mean()) chosen = p;
@@ -247,6 +259,7 @@ final class CalibrateCommand implements Callable<Integer> {
             }
             variant = chosen.profile().variant();
             rule = chosen.profile().skipRule();
+            if (writeEach != null) writeEach(explored, err);
             long[] t = chosen.outcome().tiers();
             requested = CalibrationMix.ofCounts(t[3], t[1], t[0]);
             err.println("mcgt calibrate: explored " + explored.size() + " policies; chosen " + chosen.profile().describe()
@@ -319,6 +332,41 @@ final class CalibrateCommand implements Callable<Integer> {
         err.println("mcgt calibrate: " + summary + "; policy written to " + out);
         err.flush();
         return loaded.rejected() + measured.rejected() == 0 ? 0 : Main.EXIT_FAILURE;
+    }
+
+    /**
+     * Whether {@code p} is an acceptable point that beats {@code than} (null: acceptable at all): without a MAC
+     * budget, meeting the cosine targets at fewer MACs; with one, within the budget at a higher mean cosine.
+     */
+    private boolean better(QualitySearch.Point p, QualitySearch.Point than) {
+        if (macBudget != null) {
+            if (p.outcome().macRatio() > macBudget) return false;
+            return than == null || p.cosine().mean() > than.cosine().mean();
+        }
+        if (!p.meets(targetCosine, targetP5)) return false;
+        return than == null || p.outcome().macRatio() < than.outcome().macRatio();
+    }
+
+    /** Per variant and skip rule, the cheapest explored point that meets the targets (else the best cosine). */
+    private void writeEach(List<QualitySearch.Point> explored, PrintWriter err) throws IOException {
+        java.nio.file.Files.createDirectories(writeEach);
+        java.util.Map<String, QualitySearch.Point> best = new java.util.LinkedHashMap<>();
+        for (QualitySearch.Point p : explored) {
+            String key = p.profile().variant().label().replace('+', '-') + "-" + p.profile().skipRule().label();
+            QualitySearch.Point b = best.get(key);
+            boolean better = b == null || better(p, b)
+                    || (!better(b, null) && !better(p, null) && p.cosine().mean() > b.cosine().mean());
+            if (better) best.put(key, p);
+        }
+        for (var e : best.entrySet()) {
+            Path file = writeEach.resolve(e.getKey() + ".json");
+            GatingProfileJson.save(e.getValue().profile(), file);
+            err.println("mcgt calibrate: " + e.getKey() + ": MACs " + pct(100 * e.getValue().outcome().macRatio())
+                    + " %, cosine " + String.format(Locale.ROOT, "%.4f", e.getValue().cosine().mean()) + " (p5 "
+                    + String.format(Locale.ROOT, "%.4f", e.getValue().cosine().p5()) + ")"
+                    + (e.getValue().meets(targetCosine, targetP5) ? "" : " [misses the target]") + " -> " + file);
+        }
+        err.flush();
     }
 
     /** The quality section: lenses, the explored curve, the chosen point and what the rescoring gave. */

@@ -51,7 +51,7 @@ final class ScorerFactory {
      * context, lens (decoders: truncated tier 1, no lens) — over {@code config}'s chunking and gate switch.
      */
     DocumentScorer scorer(GatingProfile profile, ScorerConfig config) {
-        GatingProfile p = model.weights().config().isEncoder() ? profile : profile.forDecoder();
+        GatingProfile p = profile.forModel(model.weights().config());
         GatedTransformer t = new GatedTransformer(model.weights(), p.policy(),
                 p.runtimeOptions(RuntimeOptions.defaults().withSkipOnCacheHit(true)));
         return new DocumentScorer(t, model.fingerprint(), CoherenceProbeConfig.defaults(),

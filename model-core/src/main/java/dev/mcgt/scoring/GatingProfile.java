@@ -83,6 +83,19 @@ public record GatingProfile(GatePolicy policy, TokenPruning pruning, TruncatedTi
         return lens == null ? Variant.PRUNED : Variant.PRUNED_LENS;
     }
 
+    /**
+     * This profile made to fit a model: decoders get {@link #forDecoder()}; an encoder too small for the default
+     * pruning ({@link #DEFAULT_PRUNING}, not one a file asked for) keeps a quarter of its chunk (at least 2 tokens)
+     * after its first layer, or runs the truncated tier when it has a single layer.
+     */
+    public GatingProfile forModel(dev.mcgt.config.TransformerConfig c) {
+        if (!c.isEncoder()) return forDecoder();
+        if (!DEFAULT_PRUNING.equals(pruning)) return this;
+        if (c.layers() < 2) return withPruning(null);
+        if (pruning.keepTokens() <= c.seqLenMax()) return this;
+        return withPruning(new TokenPruning(1, Math.max(2, c.seqLenMax() / 4)));
+    }
+
     /** Decoders have no pooled vector to prune or map: their profile runs the truncated tier 1 without a lens. */
     public GatingProfile forDecoder() {
         return new GatingProfile(policy, null, null, null, skipRule, context);

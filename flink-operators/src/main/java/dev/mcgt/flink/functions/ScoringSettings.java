@@ -115,8 +115,7 @@ public record ScoringSettings(ModelSource model, String policyJson, boolean gate
      * one per function instance.
      */
     public DocumentScorer newScorer(SharedModels.SharedModel m) {
-        GatingProfile profile = profile();
-        if (!m.weights().config().isEncoder()) profile = profile.forDecoder();
+        GatingProfile profile = profile().forModel(m.weights().config());
         GatePolicy p = profile.policy();
         GatedTransformer t = new GatedTransformer(m.weights(), p,
                 profile.runtimeOptions(RuntimeOptions.defaults().withSkipOnCacheHit(skipOnCacheHit)));
