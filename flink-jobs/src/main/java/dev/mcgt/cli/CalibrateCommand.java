@@ -137,12 +137,14 @@ final class CalibrateCommand implements Callable<Integer> {
                     + "or all: explore both (default: ${DEFAULT-VALUE}).")
     String skipRule;
 
-    @Option(names = "--prune-after", paramLabel = "N", defaultValue = "1",
-            description = "Pruned variants: layers run on every token before merging (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prune-after", paramLabel = "N", defaultValue = "0",
+            description = "Pruned variants: layers run on every token before merging, 0 for the default (1, or what "
+                    + "fits a small model).")
     int pruneAfter;
 
-    @Option(names = "--keep-tokens", paramLabel = "N", defaultValue = "32",
-            description = "Pruned variants: tokens left after merging (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--keep-tokens", paramLabel = "N", defaultValue = "0",
+            description = "Pruned variants: tokens left after merging, 0 for the default (32, or a quarter of a "
+                    + "shorter chunk).")
     int keepTokens;
 
     @Option(names = "--lens-layers", paramLabel = "N", defaultValue = "1",
@@ -183,7 +185,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 : List.of(Usage.fromOptions(spec, () -> GatingProfile.Variant.parse(tier1)));
         List<SkipRule> rules = skipRule.equals("all") ? List.of(SkipRule.values())
                 : List.of(Usage.fromOptions(spec, () -> SkipRule.parse(skipRule)));
-        TokenPruning pruning = Usage.fromOptions(spec, () -> new TokenPruning(pruneAfter, keepTokens));
+        if (pruneAfter < 0 || keepTokens < 0) throw Usage.error(spec, "--prune-after and --keep-tokens cannot be negative");
         if (lensTokens < 0) throw Usage.error(spec, "--lens-tokens cannot be negative");
         GatePolicy base = PolicyResolver.resolve(spec, basePolicy);
         ScorerFactory factory = run.scorers();
@@ -195,6 +197,10 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         int layers = factory.model().weights().config().layers();
         int seqLen = factory.model().weights().config().seqLenMax();
+        TokenPruning fitted = GatingProfile.of(base).forModel(factory.model().weights().config()).pruning();
+        TokenPruning pruning = Usage.fromOptions(spec, () -> new TokenPruning(
+                pruneAfter > 0 ? pruneAfter : fitted == null ? 1 : fitted.afterLayers(),
+                keepTokens > 0 ? keepTokens : fitted == null ? 2 : fitted.keepTokens()));
         if (variants.stream().anyMatch(GatingProfile.Variant::pruned)) {
             Options.checkScorer(spec, () -> pruning.checkFor(layers, seqLen));
         }
@@ -354,8 +360,10 @@ final class CalibrateCommand implements Callable<Integer> {
         for (QualitySearch.Point p : explored) {
             String key = p.profile().variant().label().replace('+', '-') + "-" + p.profile().skipRule().label();
             QualitySearch.Point b = best.get(key);
-            boolean better = b == null || better(p, b)
-                    || (!better(b, null) && !better(p, null) && p.cosine().mean() > b.cosine().mean());
+            boolean pa = better(p, null);
+            boolean ba = b != null && better(b, null);
+            boolean better = b == null || (pa && !ba) || (pa && ba && better(p, b))
+                    || (!pa && !ba && p.cosine().mean() > b.cosine().mean());
             if (better) best.put(key, p);
         }
         for (var e : best.entrySet()) {
