@@ -11,7 +11,7 @@
 #
 # Usage: scripts/bench-quality.sh [spam|long] [OUT_DIR]     (default spam, OUT_DIR ./quality)
 #   spam: SpamAssassin, records 5, 25, 45, … (300 e-mails, at most 512 tokens each)
-#   long: the State of the Union corpus of scripts/fetch-long-corpus.sh, records 1, 13, 25, … (40 documents)
+#   long: the State of the Union corpus of scripts/fetch-long-corpus.sh, records 1, 25, 49, … (39 documents)
 # MCGT_CALIBRATE_EXTRA adds options to the calibrate run (e.g. "--mac-budget 0.35 --write-each DIR": the chosen
 # policy is then the best within the budget; the explored curve is the same).
 # Needs a build (mvn -q -DskipTests install) and node. Set MAVEN_OPTS as for any script that may run Maven.
@@ -24,8 +24,8 @@ case "$corpus" in
         input="$root/data/spam-assassin.jsonl"; sel=(--offset 5 --stride 20 --limit 300 --max-tokens 512)
         name="SpamAssassin, 300 e-mails";;
   long) bash "$root/scripts/fetch-long-corpus.sh" >/dev/null
-        input="$root/data/sotu-long.jsonl"; sel=(--offset 1 --stride 12 --limit 40 --max-tokens 0)
-        name="State of the Union, 40 long documents";;
+        input="$root/data/sotu-long.jsonl"; sel=(--offset 1 --stride 24 --limit 40 --max-tokens 0)
+        name="State of the Union, 39 long documents";;
   *) echo "bench-quality: corpus must be spam or long, got '$corpus'" >&2; exit 2;;
 esac
 mkdir -p "$out"
