@@ -59,7 +59,7 @@ public final class Charts {
         JFreeChart c = ChartFactory.createXYLineChart("Document cosine to ungated against MACs (" + q.corpus() + ")",
                 "MACs, % of ungated", "document cosine to ungated, mean", col);
         XYPlot plot = c.getXYPlot();
-        styleLines(plot, 2);
+        styleLines(plot, col.getSeriesCount());
         org.jfree.chart.plot.ValueMarker mac = new org.jfree.chart.plot.ValueMarker(100 * q.targetMacRatio());
         mac.setPaint(Color.GRAY);
         mac.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
