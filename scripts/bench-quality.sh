@@ -56,7 +56,7 @@ fs.writeFileSync(path.join(out, 'quality-curve.json'), JSON.stringify({
   curves: [...groups].map(([k, ps]) => ({name: k, points: ps.map(p => [p.macRatio, p.cosine.mean])}))
 }, null, 1) + '\n');
 const budgets = [0.2, 0.35, 0.5, 0.8];
-const f3 = x => x === undefined || x === null || Number.isNaN(x) ? '—' : x.toFixed(3);
+const f3 = x => typeof x !== 'number' || Number.isNaN(x) ? '—' : x.toFixed(3);
 const rows = [];
 for (const [k, ps] of groups) {
   const row = [k];

@@ -49,6 +49,11 @@ public final class Charts {
 
     /** The MACs-vs-quality chart: one frontier per tier-1 variant and skip rule, the targets as lines. */
     public static String qualityChart(QualityCurve q, Path dir) throws IOException {
+        return qualityChart(q, dir, "mac-quality.png");
+    }
+
+    /** {@link #qualityChart(QualityCurve, Path)} under another file name. */
+    public static String qualityChart(QualityCurve q, Path dir, String name) throws IOException {
         XYSeriesCollection col = new XYSeriesCollection();
         for (QualityCurve.Curve c : q.curves()) {
             XYSeries s = new XYSeries(c.name());
@@ -72,7 +77,6 @@ public final class Charts {
         plot.addRangeMarker(cos);
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setAutoRangeIncludesZero(false);
-        String name = "mac-quality.png";
         Files.createDirectories(dir);
         ChartUtils.saveChartAsPNG(dir.resolve(name).toFile(), c, WIDTH, HEIGHT);
         return name;

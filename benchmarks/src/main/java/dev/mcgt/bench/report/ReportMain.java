@@ -18,7 +18,8 @@ import java.util.Map;
  * ReportMain report --results DIR [--out docs/BENCHMARKS.md] [--charts docs/charts]
  *                   [--peers FILE] [--flink FILE] [--command TEXT]
  * ReportMain gemm   FILE.json...                               print the GMAC/s table of GemmBenchmark results
- * ReportMain quality --results DIR [--charts docs/charts]       draw charts/mac-quality.png from DIR/quality-curve.json
+ * ReportMain quality --results DIR [--charts docs/charts] [--name mac-quality.png]
+ *                                                             draw the chart from DIR/quality-curve.json
  *                                                             and print DIR/quality-frontier.json as a table
  * </pre>
  *
@@ -118,7 +119,8 @@ public final class ReportMain {
                 Path dir = Path.of(required(opts, "results"));
                 var curve = QualityCurve.read(dir.resolve("quality-curve.json"));
                 if (curve.isEmpty()) usage("no quality-curve.json in " + dir);
-                String chart = Charts.qualityChart(curve.get(), Path.of(opts.getOrDefault("charts", "docs/charts")));
+                String chart = Charts.qualityChart(curve.get(), Path.of(opts.getOrDefault("charts", "docs/charts")),
+                        opts.getOrDefault("name", "mac-quality.png"));
                 Results.extra(dir.resolve("quality-frontier.json")).ifPresent(t -> System.out.print(t.render()));
                 System.out.println("quality: chart " + chart);
             }
