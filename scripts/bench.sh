@@ -134,6 +134,8 @@ jmh 'dev\.mcgt\.bench\.SpamAssassinPeersBenchmark' "${peers[@]}" -rf json -rff "
 java -cp "$jar" dev.mcgt.bench.report.ReportMain peers --results "$out"
 MCGT_BUILD_DIR="$build" "$root/scripts/bench-eval.sh" "$job_docs" "$out/gated-quality.json" \
   || echo "bench.sh: the gated-quality run failed; its section stays empty" >&2
+MCGT_BUILD_DIR="$build" "$root/scripts/bench-quality.sh" spam "$out" \
+  || echo "bench.sh: the MACs-vs-quality run failed; its chart stays empty" >&2
 MCGT_BUILD_DIR="$build" "$root/scripts/bench-job.sh" "$job_docs" "$out/flink-throughput.json" \
   || echo "bench.sh: the Flink job throughput run failed; its section stays empty" >&2
 echo "JMH results: $out ($(( (SECONDS - started) / 60 )) min)"

@@ -69,6 +69,13 @@ static void scale_scores(const int32_t *s, float qs, const float *ks, float scal
     for (; i < n; i++) p[i] = ((float)s[i] * (qs * ks[i])) * scale;
 }
 
+/* p[i] = p[i] + v[i] */
+static void add_rows(float *p, const float *v, int n) {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(p + i, _mm256_add_ps(_mm256_loadu_ps(p + i), _mm256_loadu_ps(v + i)));
+    for (; i < n; i++) p[i] = p[i] + v[i];
+}
+
 /* p[i] = p[i] · v[i] */
 static void mul_rows(float *p, const float *v, int n) {
     int i = 0;
@@ -229,10 +236,14 @@ void mcgt_attend_block(int rung, const mcgt_attention *at) {
             float qs = at->q_scale[(size_t)r * heads + h];
             if (list[n - 1] - list[0] == n - 1) { /* ascending and distinct: exactly [list[0], list[0] + n) */
                 scale_scores(srow + (list[0] - lo), qs, ks + (list[0] - lo), score_scale, pr, n);
+                if (at->key_bias) add_rows(pr, at->key_bias + list[0], n);
             } else {
                 for (int i = 0; i < n; i++) {
                     int j = list[i] - lo;
                     pr[i] = ((float)srow[j] * (qs * ks[j])) * score_scale;
+                }
+                if (at->key_bias) {
+                    for (int i = 0; i < n; i++) pr[i] = pr[i] + at->key_bias[list[i]];
                 }
             }
         }

@@ -219,7 +219,7 @@ static void JNICALL n_attend_block(JNIEnv *env, jclass cls, jint rung, jint qb, 
                                    jbyteArray q, jint qOff, jfloatArray qScale, jint qsOff, jbyteArray keys,
                                    jfloatArray keyScale, jbyteArray values, jfloatArray valueScale,
                                    jintArray keyList, jint stride, jintArray keyCount, jint lo, jint span,
-                                   jfloat scoreScale, jfloatArray out, jint outOff) {
+                                   jfloat scoreScale, jfloatArray keyBias, jfloatArray out, jint outOff) {
     (void)cls;
     if (span > 0 && !mcgt_attend_reserve(rung, qb, headDim, span)) {
         throw_oom(env, "native kernel: cannot allocate attention scratch");
@@ -239,6 +239,7 @@ static void JNICALL n_attend_block(JNIEnv *env, jclass cls, jint rung, jint qb, 
     at.value_scale = (const float *)pin(env, &p, valueScale);
     at.key_list = (const int32_t *)pin(env, &p, keyList);
     at.key_count = (const int32_t *)pin(env, &p, keyCount);
+    at.key_bias = keyBias ? (const float *)pin(env, &p, keyBias) : NULL;
     at.out = (float *)pin(env, &p, out);
     if (pinned_ok(&p)) {
         at.q += qOff;
@@ -266,7 +267,7 @@ static JNINativeMethod methods[] = {
     {"nGelu", "(I[FIIZ)V", (void *)n_gelu},
     {"nSoftmax", "(I[FII)V", (void *)n_softmax},
     {"nAdd", "([FI[FII)V", (void *)n_add},
-    {"nAttendBlock", "(IIIII[BI[FI[B[F[B[F[II[IIIF[FI)V", (void *)n_attend_block},
+    {"nAttendBlock", "(IIIII[BI[FI[B[F[B[F[II[IIIF[F[FI)V", (void *)n_attend_block},
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {

@@ -130,6 +130,7 @@ typedef struct {
     const int32_t *key_count;
     int lo, span;             /* every listed key lies in [lo, lo + span) */
     float score_scale;
+    const float *key_bias;    /* added to key j's scaled score, or NULL */
     float *out;               /* row r, head h at out + r·d + h·head_dim; overwritten */
 } mcgt_attention;
 

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcgt.coherence.CoherenceProbeConfig;
 import dev.mcgt.coherence.SpikeDetectorConfig;
 import dev.mcgt.config.GatePolicy;
-import dev.mcgt.config.PolicyJson;
+import dev.mcgt.scoring.GatingProfile;
+import dev.mcgt.scoring.GatingProfileJson;
 import dev.mcgt.model.ModelWeights;
 import dev.mcgt.runtime.GatedTransformer;
 import dev.mcgt.runtime.RuntimeOptions;
@@ -96,16 +97,20 @@ public class SpamAssassinPeersBenchmark {
             case "ortFp32", "ortInt8" -> session = ortSession(engine.equals("ortFp32"));
             case "mcgtTier0", "mcgtGated" -> {
                 boolean gate = engine.equals("mcgtGated");
-                GatePolicy policy = GatePolicy.defaults();
+                GatingProfile profile = GatingProfile.of(GatePolicy.defaults());
                 String file = System.getenv(POLICY_ENV);
                 if (gate && file != null && !file.isBlank()) {
-                    policy = PolicyJson.load(Path.of(file));
+                    profile = GatingProfileJson.load(Path.of(file));
                     policyName = Path.of(file).getFileName().toString();
                 }
-                GatedTransformer model = new GatedTransformer(w, policy, RuntimeOptions.defaults());
-                scorer = new DocumentScorer(model, "minilm", CoherenceProbeConfig.defaults(),
+                // the policy file's whole profile (tier-1 variant, skip rule, lens), as mcgt eval uses it
+                profile = profile.forModel(w.config());
+                GatePolicy policy = profile.policy();
+                GatedTransformer model = new GatedTransformer(w, policy,
+                        profile.runtimeOptions(RuntimeOptions.defaults().withSkipOnCacheHit(true)));
+                scorer = new DocumentScorer(model, Workloads.miniLmFingerprint(), CoherenceProbeConfig.defaults(),
                         SpikeDetectorConfig.fromPolicy(policy),
-                        new ScorerConfig(maxTokens, 0, gate, UngatedMacs.ANALYTIC));
+                        profile.scorerConfig(new ScorerConfig(maxTokens, 0, gate, UngatedMacs.ANALYTIC)));
             }
             default -> throw new IllegalArgumentException("engine must be ortFp32, ortInt8, mcgtTier0 or mcgtGated");
         }

@@ -163,6 +163,13 @@ public final class Workloads {
                 OnnxImportOptions.defaults()).weights();
     }
 
+    /** The fingerprint of {@link #miniLm()}: the model file's, or {@code minilm} for the imported artifact. */
+    public static String miniLmFingerprint() {
+        String env = System.getenv(MINILM_ENV);
+        Path file = env != null && !env.isBlank() ? Path.of(env) : Path.of("models", "minilm.mcgt");
+        return Files.isRegularFile(file) ? ModelFile.load(file).fingerprint() : "minilm";
+    }
+
     /** A classpath resource of the benchmarks jar (the ONNX models and tokenizer), whole. */
     static byte[] resource(String name) {
         try (InputStream in = Workloads.class.getResourceAsStream(name)) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcgt.McgtException;
 import dev.mcgt.coherence.CoherenceProbeConfig;
 import dev.mcgt.coherence.SpikeDetectorConfig;
-import dev.mcgt.config.GatePolicy;
+import dev.mcgt.scoring.GatingProfile;
 import dev.mcgt.model.LoadedModel;
 import dev.mcgt.model.ModelFile;
 import dev.mcgt.runtime.GatedTransformer;
@@ -96,7 +96,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (overlap < 0) throw Usage.error(spec, "--overlap cannot be negative");
         Options.checkProgress(spec, progressSeconds);
         if (maxRecordMb < 1) throw Usage.error(spec, "--max-record-mb must be at least 1, got " + maxRecordMb);
-        GatePolicy p = PolicyResolver.resolve(spec, policy);
+        GatingProfile p = PolicyResolver.resolveProfile(spec, policy);
         LoadedModel loaded = ModelFile.load(model);
         if (loaded.weights().tokenizerJson() == null) throw McgtException.badConfig(DocumentScorer.NO_TOKENIZER);
         DocumentScorer scorer = scorer(loaded, p, new ScorerConfig(maxTokens, overlap, gateOn, UngatedMacs.ANALYTIC));
@@ -122,11 +122,14 @@ final class EmbedCommand implements Callable<Integer> {
         return run.rejected == 0 ? 0 : Main.EXIT_FAILURE;
     }
 
-    private DocumentScorer scorer(LoadedModel m, GatePolicy p, ScorerConfig config) {
-        GatedTransformer t = new GatedTransformer(m.weights(), p, RuntimeOptions.defaults().withSkipOnCacheHit(true));
+    /** The scorer of {@code mcgt eval} for the same policy file (thresholds, tier-1 variant, skip rule, lens). */
+    private DocumentScorer scorer(LoadedModel m, GatingProfile profile, ScorerConfig config) {
+        GatingProfile p = profile.forModel(m.weights().config());
+        GatedTransformer t = new GatedTransformer(m.weights(), p.policy(),
+                p.runtimeOptions(RuntimeOptions.defaults().withSkipOnCacheHit(true)));
         try {
-            return new DocumentScorer(t, m.fingerprint(), CoherenceProbeConfig.defaults(), SpikeDetectorConfig.fromPolicy(p),
-                    config);
+            return new DocumentScorer(t, m.fingerprint(), CoherenceProbeConfig.defaults(),
+                    SpikeDetectorConfig.fromPolicy(p.policy()), p.scorerConfig(config));
         } catch (McgtException e) {
             if (e.detail().startsWith("chunk overlap")) throw Usage.error(spec, "--overlap: " + e.detail());
             throw e;

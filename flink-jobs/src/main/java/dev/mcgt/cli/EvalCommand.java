@@ -2,7 +2,8 @@ package dev.mcgt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcgt.McgtException;
-import dev.mcgt.config.GatePolicy;
+import dev.mcgt.scoring.GatingProfile;
+import dev.mcgt.scoring.GatingProfileJson;
 import dev.mcgt.scoring.ChunkResult;
 import dev.mcgt.scoring.DocumentResult;
 import dev.mcgt.scoring.DocumentScorer;
@@ -42,29 +43,35 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "NAME|FILE", defaultValue = "default",
             description = "Policy of the gated run: default, conservative, permissive or a .json file, e.g. from "
-                    + "'mcgt calibrate' (default: ${DEFAULT-VALUE}).")
-    String policy;
+                    + "'mcgt calibrate' (default: ${DEFAULT-VALUE}). Repeat to compare several (e.g. one per tier-1 "
+                    + "variant and skip rule): each is one entry of 'runs' in the report, the first also at the top.")
+    List<String> policies;
 
     @Option(names = "--positive-label", paramLabel = "LABEL",
             description = "The positive class of the ROC AUC (default: spam when present, else the lexicographically "
                     + "last label).")
     String positiveLabel;
 
-    /** What one document gave, gated and ungated. */
-    private record DocEval(InputDocument doc, float[] gated, float[] ungated, float[] fullOnly, int[] tiers, long macs,
-                           long ungatedMacs, int tokens, long gatedMicros, long ungatedMicros) { }
+    /** What one document gave under one gated profile. */
+    private record GatedEval(float[] vector, float[] fullOnly, int[] tiers, long macs, long micros) { }
 
-    /** The two scorers of one thread. */
-    private record Pair(DocumentScorer gated, DocumentScorer ungated) { }
+    /** What one document gave, gated (one per profile) and ungated. */
+    private record DocEval(InputDocument doc, List<GatedEval> gated, float[] ungated, long ungatedMacs, int tokens,
+                           long ungatedMicros) { }
+
+    /** The scorers of one thread. */
+    private record Pair(List<DocumentScorer> gated, DocumentScorer ungated) { }
 
     @Override
     public Integer call() throws IOException {
         run.check(spec);
-        GatePolicy p = PolicyResolver.resolve(spec, policy);
+        List<String> names = policies == null || policies.isEmpty() ? List.of("default") : policies;
+        List<GatingProfile> profiles = new ArrayList<>();
+        for (String name : names) profiles.add(PolicyResolver.resolveProfile(spec, name));
         ScorerFactory factory = run.scorers();
         ScorerConfig gatedConfig = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE);
         ScorerConfig ungatedConfig = new ScorerConfig(run.maxTokens, run.overlap, false, UngatedMacs.ANALYTIC);
-        Options.checkScorer(spec, () -> factory.scorer(p, gatedConfig));
+        for (GatingProfile p : profiles) Options.checkScorer(spec, () -> factory.scorer(p, gatedConfig));
         PrintWriter err = spec.commandLine().getErr();
         JsonlDocuments.Loaded loaded = JsonlDocuments.read(run.input, run.selection, err);
         if (loaded.documents().isEmpty()) throw McgtException.badInput("no documents to evaluate in '" + run.input + "'");
@@ -75,11 +82,13 @@ final class EvalCommand implements Callable<Integer> {
         }
         int n = Options.threads(run.threads);
         ParallelScoring.Outcome<DocEval> outcome = ParallelScoring.run(loaded.documents(), n,
-                () -> new Pair(factory.scorer(p, gatedConfig), factory.scorer(p, ungatedConfig)),
+                () -> new Pair(profiles.stream().map(p -> factory.scorer(p, gatedConfig)).toList(),
+                        factory.scorer(profiles.get(0), ungatedConfig)),
                 EvalCommand::evaluate, "eval", err, run.progressSeconds);
         List<DocEval> docs = outcome.results();
         if (docs.isEmpty()) throw McgtException.badInput("no document of '" + run.input + "' could be scored");
-        ObjectNode report = report(factory.fingerprint(), docs, loaded.rejected() + outcome.rejected(), n, outcome.seconds());
+        ObjectNode report = report(factory.fingerprint(), docs, names, profiles, loaded.rejected() + outcome.rejected(), n,
+                outcome.seconds());
         spec.commandLine().getOut().println(Json.pretty(report));
         spec.commandLine().getOut().flush();
         err.println("mcgt eval: " + docs.size() + " documents evaluated in "
@@ -89,10 +98,13 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private static DocEval evaluate(Pair s, InputDocument d) {
-        DocumentResult g = s.gated().scoreDocument(d.id(), d.text());
         DocumentResult u = s.ungated().scoreDocument(d.id(), d.text());
-        return new DocEval(d, g.embedding(), u.embedding(), fullChunksOnly(g), g.tierCounts(), g.macs(), u.macs(),
-                g.tokens(), g.wallMicros(), u.wallMicros());
+        List<GatedEval> gated = new ArrayList<>(s.gated().size());
+        for (DocumentScorer scorer : s.gated()) {
+            DocumentResult g = scorer.scoreDocument(d.id(), d.text());
+            gated.add(new GatedEval(g.embedding(), fullChunksOnly(g), g.tierCounts(), g.macs(), g.wallMicros()));
+        }
+        return new DocEval(d, gated, u.embedding(), u.macs(), u.tokens(), u.wallMicros());
     }
 
     /**
@@ -117,35 +129,61 @@ final class EvalCommand implements Callable<Integer> {
         return out;
     }
 
-    private ObjectNode report(String fingerprint, List<DocEval> docs, long rejected, int threadCount, double seconds) {
-        long[] tiers = new long[4];
-        long macs = 0;
+    private ObjectNode report(String fingerprint, List<DocEval> docs, List<String> names, List<GatingProfile> profiles,
+                              long rejected, int threadCount, double seconds) {
         long ungatedMacs = 0;
         long tokens = 0;
-        long gatedMicros = 0;
         long ungatedMicros = 0;
-        List<float[]> gated = new ArrayList<>(docs.size());
-        List<float[]> ungated = new ArrayList<>(docs.size());
         for (DocEval d : docs) {
-            for (int t = 0; t < 4; t++) tiers[t] += d.tiers()[t];
-            macs += d.macs();
             ungatedMacs += d.ungatedMacs();
             tokens += d.tokens();
-            gatedMicros += d.gatedMicros();
             ungatedMicros += d.ungatedMicros();
-            gated.add(d.gated());
-            ungated.add(d.ungated());
         }
-        long chunks = tiers[0] + tiers[1] + tiers[2] + tiers[3];
         ObjectNode o = Json.object();
         o.put("model", fingerprint);
-        o.put("policy", policy);
+        o.put("policy", names.get(0));
         o.put("input", Options.name(run.input));
         o.put("selection", run.selection.describe());
         o.put("maxTokens", run.maxTokens);
         o.put("documents", docs.size());
         o.put("rejected", rejected);
         o.put("tokens", tokens);
+        List<ObjectNode> runs = new ArrayList<>();
+        for (int r = 0; r < profiles.size(); r++) {
+            runs.add(run(fingerprint, docs, r, names.get(r), profiles.get(r), ungatedMacs, ungatedMicros));
+        }
+        o.setAll(runs.get(0));
+        o.put("threads", threadCount);
+        ObjectNode time = (ObjectNode) o.get("seconds");
+        time.put("wall", round(seconds));
+        var array = o.putArray("runs");
+        for (ObjectNode r : runs) array.add(r);
+        return o;
+    }
+
+    /** The figures of one gated profile against the ungated run. */
+    private ObjectNode run(String fingerprint, List<DocEval> docs, int r, String name, GatingProfile profile,
+                           long ungatedMacs, long ungatedMicros) {
+        long[] tiers = new long[4];
+        long macs = 0;
+        long gatedMicros = 0;
+        List<float[]> gated = new ArrayList<>(docs.size());
+        List<float[]> ungated = new ArrayList<>(docs.size());
+        for (DocEval d : docs) {
+            GatedEval g = d.gated().get(r);
+            for (int t = 0; t < 4; t++) tiers[t] += g.tiers()[t];
+            macs += g.macs();
+            gatedMicros += g.micros();
+            gated.add(g.vector());
+            ungated.add(d.ungated());
+        }
+        long chunks = tiers[0] + tiers[1] + tiers[2] + tiers[3];
+        ObjectNode o = Json.object();
+        o.put("policy", name);
+        o.put("tier1", profile.variant().label());
+        o.put("tier1Shape", profile.describe());
+        o.put("skipRule", profile.skipRule().label());
+        o.put("crossChunkContext", GatingProfileJson.contextLabel(profile.context()));
         o.put("chunks", chunks);
         ObjectNode t = o.putObject("tiers");
         for (int i = 0; i < 4; i++) t.put(Integer.toString(i), tiers[i]);
@@ -163,13 +201,12 @@ final class EvalCommand implements Callable<Integer> {
         cos.put("mean", c.mean());
         cos.put("p5", c.p5());
         cos.put("min", c.min());
-        o.set("classification", classification(fingerprint, docs, DocEval::gated));
-        o.set("diagnostics", diagnostics(fingerprint, docs));
+        o.set("classification", classification(fingerprint, docs, d -> d.gated().get(r).vector()));
+        o.set("diagnostics", diagnostics(fingerprint, docs, r));
         ObjectNode time = o.putObject("seconds");
-        time.put("wall", round(seconds));
         time.put("gatedScoring", round(gatedMicros / 1e6));
         time.put("ungatedScoring", round(ungatedMicros / 1e6));
-        o.put("threads", threadCount);
+        time.put("ratio", ungatedMicros == 0 ? Double.NaN : round((double) gatedMicros / ungatedMicros));
         return o;
     }
 
@@ -177,13 +214,14 @@ final class EvalCommand implements Callable<Integer> {
      * What the document vectors would be if only the chunks that ran in full were pooled (documents without one
      * keep their gated vector): separates the loss of the pooling rule from the loss of the gate's choices.
      */
-    private ObjectNode diagnostics(String fingerprint, List<DocEval> docs) {
+    private ObjectNode diagnostics(String fingerprint, List<DocEval> docs, int r) {
         List<float[]> full = new ArrayList<>(docs.size());
         List<float[]> ungated = new ArrayList<>(docs.size());
         int without = 0;
         for (DocEval d : docs) {
-            if (d.fullOnly() == null) without++;
-            full.add(d.fullOnly() == null ? d.gated() : d.fullOnly());
+            GatedEval g = d.gated().get(r);
+            if (g.fullOnly() == null) without++;
+            full.add(g.fullOnly() == null ? g.vector() : g.fullOnly());
             ungated.add(d.ungated());
         }
         ObjectNode o = Json.object();
@@ -195,8 +233,10 @@ final class EvalCommand implements Callable<Integer> {
         cos.put("mean", c.mean());
         cos.put("p5", c.p5());
         cos.put("min", c.min());
-        f.set("classification", classification(fingerprint, docs,
-                d -> d.fullOnly() == null ? d.gated() : d.fullOnly()));
+        f.set("classification", classification(fingerprint, docs, d -> {
+            GatedEval g = d.gated().get(r);
+            return g.fullOnly() == null ? g.vector() : g.fullOnly();
+        }));
         return o;
     }
 

@@ -3,6 +3,8 @@ package dev.mcgt.cli;
 import dev.mcgt.McgtException;
 import dev.mcgt.config.GatePolicy;
 import dev.mcgt.config.PolicyJson;
+import dev.mcgt.scoring.GatingProfile;
+import dev.mcgt.scoring.GatingProfileJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +28,35 @@ final class PolicyResolver {
         GatePolicy p = resolveOrNull(value);
         if (p == null) throw McgtException.badConfig(unknown(value));
         return p;
+    }
+
+    /**
+     * The gating profile of {@code --policy}: a preset's thresholds with the profile defaults, or everything a
+     * policy file says (tier-1 variant, skip rule, cross-chunk context, lens).
+     */
+    static GatingProfile resolveProfile(CommandSpec spec, String value) {
+        GatingProfile p = profileOrNull(value);
+        if (p == null) throw Usage.error(spec, unknown(value));
+        return p;
+    }
+
+    /** As {@link #resolveProfile(CommandSpec, String)} outside a command. */
+    static GatingProfile resolveProfile(String value) {
+        GatingProfile p = profileOrNull(value);
+        if (p == null) throw McgtException.badConfig(unknown(value));
+        return p;
+    }
+
+    private static GatingProfile profileOrNull(String value) {
+        switch (value) {
+            case "default", "defaults", "conservative", "permissive":
+                return GatingProfile.of(GatePolicy.preset(value));
+            default:
+                break;
+        }
+        Path p = Path.of(value);
+        if (value.endsWith(".json") || Files.isRegularFile(p)) return GatingProfileJson.load(p);
+        return null;
     }
 
     private static String unknown(String value) {

@@ -2,7 +2,7 @@ package dev.mcgt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcgt.McgtException;
-import dev.mcgt.config.GatePolicy;
+import dev.mcgt.scoring.GatingProfile;
 import dev.mcgt.scoring.DocumentScorer;
 import dev.mcgt.scoring.Prototypes;
 import dev.mcgt.scoring.ScorerConfig;
@@ -57,7 +57,7 @@ final class PrototypesCommand implements Callable<Integer> {
             default -> throw Usage.error(spec, "--gate must be on or off, got '" + gate + "'");
         };
         run.check(spec);
-        GatePolicy p = PolicyResolver.resolve(spec, policy);
+        GatingProfile p = PolicyResolver.resolveProfile(spec, policy);
         ScorerFactory factory = run.scorers();
         ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, gateOn, UngatedMacs.NONE);
         Options.checkScorer(spec, () -> factory.scorer(p, config));

@@ -1,7 +1,6 @@
 package dev.mcgt.cli;
 
 import dev.mcgt.McgtException;
-import dev.mcgt.config.GatePolicy;
 import dev.mcgt.flink.functions.ModelSource;
 import dev.mcgt.flink.functions.ScoringSettings;
 import dev.mcgt.job.InputFields;
@@ -167,9 +166,8 @@ public final class ScoreOptions {
         if (info.tokenizerBytes() <= 0) {   // −1: the file has none
             throw McgtException.badConfig("model " + modelFile + " has no tokenizer; import one with mcgt model import");
         }
-        GatePolicy p = PolicyResolver.resolve(policy);
         ScoringSettings scoring = ScoringSettings.of(ModelSource.file(modelFile.toAbsolutePath().toString()))
-                .withPolicy(p).withGate(gate.equals("on"));
+                .withProfile(PolicyResolver.resolveProfile(policy)).withGate(gate.equals("on"));
         String protoJson = null;
         if (prototypes != null) {
             try {

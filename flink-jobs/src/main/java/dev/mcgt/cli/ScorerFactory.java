@@ -9,6 +9,7 @@ import dev.mcgt.model.ModelFile;
 import dev.mcgt.runtime.GatedTransformer;
 import dev.mcgt.runtime.RuntimeOptions;
 import dev.mcgt.scoring.DocumentScorer;
+import dev.mcgt.scoring.GatingProfile;
 import dev.mcgt.scoring.ScorerConfig;
 import java.nio.file.Path;
 
@@ -37,10 +38,23 @@ final class ScorerFactory {
 
     String fingerprint() { return model.fingerprint(); }
 
-    /** A new scorer (one per thread) with this policy and scoring settings. */
+    /** The loaded model's weights and fingerprint. */
+    LoadedModel model() { return model; }
+
+    /** A new scorer (one per thread) with this policy and scoring settings (the profile's defaults otherwise). */
     DocumentScorer scorer(GatePolicy policy, ScorerConfig config) {
-        GatedTransformer t = new GatedTransformer(model.weights(), policy, RuntimeOptions.defaults().withSkipOnCacheHit(true));
+        return scorer(GatingProfile.of(policy), config);
+    }
+
+    /**
+     * A new scorer (one per thread) with this gating profile — thresholds, tier-1 variant, skip rule, cross-chunk
+     * context, lens (decoders: truncated tier 1, no lens) — over {@code config}'s chunking and gate switch.
+     */
+    DocumentScorer scorer(GatingProfile profile, ScorerConfig config) {
+        GatingProfile p = profile.forModel(model.weights().config());
+        GatedTransformer t = new GatedTransformer(model.weights(), p.policy(),
+                p.runtimeOptions(RuntimeOptions.defaults().withSkipOnCacheHit(true)));
         return new DocumentScorer(t, model.fingerprint(), CoherenceProbeConfig.defaults(),
-                SpikeDetectorConfig.fromPolicy(policy), config);
+                SpikeDetectorConfig.fromPolicy(p.policy()), p.scorerConfig(config));
     }
 }

@@ -129,6 +129,7 @@ class CalibrateEvalPrototypesTest {
         for (JsonNode n : List.of(a, b)) {
             ((ObjectNode) n).remove("seconds");
             ((ObjectNode) n).remove("threads");
+            for (JsonNode r : n.get("runs")) ((ObjectNode) r).remove("seconds");
         }
         assertThat(a).isEqualTo(b);
         assertThat(a.get("documents").asInt()).isEqualTo(40);

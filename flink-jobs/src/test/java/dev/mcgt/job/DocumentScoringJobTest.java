@@ -72,6 +72,59 @@ class DocumentScoringJobTest {
     }
 
     @Test
+    void aGatingProfileWithALensAndTheNoneSkipRuleScoresLikeTheCoreAtAnyParallelism() throws Exception {
+        var fp = dev.mcgt.model.ModelFile.load(model).fingerprint();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        List<float[]> from = new java.util.ArrayList<>();
+        List<float[]> to = new java.util.ArrayList<>();
+        for (int n = 0; n < 80; n++) {
+            float[] x = new float[32];
+            float[] y = new float[32];
+            for (int j = 0; j < 32; j++) {
+                x[j] = (float) r.nextGaussian();
+                y[j] = x[j] * 0.5f + (float) r.nextGaussian() * 0.1f;
+            }
+            from.add(x);
+            to.add(y);
+        }
+        dev.mcgt.config.GatePolicy permissive = new dev.mcgt.config.GatePolicy(0, 4000, 3, 32767, 0xFFFF, 32767, 6000, true,
+                false);
+        List<dev.mcgt.scoring.GatingProfile> profiles = List.of(
+                dev.mcgt.scoring.GatingProfile.of(permissive).withTruncated(new dev.mcgt.runtime.TruncatedTier(1, 16))
+                        .withLens(dev.mcgt.scoring.TunedLens.fit(fp, "truncated", from, to, 0.5))
+                        .withSkipRule(dev.mcgt.scoring.SkipRule.NONE),
+                dev.mcgt.scoring.GatingProfile.of(permissive).withPruning(new dev.mcgt.runtime.TokenPruning(1, 5)));
+        Path in = JobFixtures.writeInput(dir.resolve("docs.jsonl"));
+        for (int k = 0; k < profiles.size(); k++) {
+            Map<String, String> first = null;
+            for (int parallelism : new int[] {1, 2}) {
+                Path out = dir.resolve("out-" + k + "-" + parallelism);
+                run(JobFixtures.settings(model, in, out, false, true, profiles.get(k)), parallelism);
+                Map<String, String> scores = scores(out);
+                if (first == null) first = scores;
+                else assertThat(scores).isEqualTo(first);
+            }
+            DocumentScorer core = JobFixtures.coreScorer(model, profiles.get(k));
+            long tier1 = 0;
+            long skipped = 0;
+            for (String line : JobFixtures.goodLines()) {
+                JsonNode in1 = JSON.readTree(line);
+                String id = in1.get("id").asText();
+                DocumentResult expected = core.scoreDocument(id, in1.get("text").asText());
+                tier1 += expected.tierCount(1);
+                skipped += expected.tierCount(3);
+                JsonNode got = JSON.readTree(first.get(id));
+                assertThat(got.get("macs").asLong()).as(id).isEqualTo(expected.macs());
+                float[] emb = new float[expected.embedding().length];
+                for (int j = 0; j < emb.length; j++) emb[j] = got.get("embedding").get(j).floatValue();
+                assertThat(emb).as(id + " embedding, bit for bit").containsExactly(expected.embedding());
+            }
+            assertThat(tier1).as("profile %d runs tier 1", k).isPositive();
+            assertThat(skipped).as("profile %d skips", k).isPositive();
+        }
+    }
+
+    @Test
     void batchScoresEveryGoodDocumentLikeTheCoreAndRejectsEveryBadRecord() throws Exception {
         Path in = JobFixtures.writeInput(dir.resolve("docs.jsonl"));
         Path out = dir.resolve("out");

@@ -7,6 +7,7 @@ import dev.mcgt.coherence.SpikeDetectorConfig;
 import dev.mcgt.config.GatePolicy;
 import dev.mcgt.flink.functions.ModelSource;
 import dev.mcgt.flink.functions.ScoringSettings;
+import dev.mcgt.scoring.GatingProfile;
 import dev.mcgt.model.ModelFile;
 import dev.mcgt.runtime.GatedTransformer;
 import dev.mcgt.runtime.RuntimeOptions;
@@ -90,17 +91,29 @@ final class JobFixtures {
     }
 
     static JobSettings settings(Path model, Path input, Path output, boolean streaming, boolean embeddings) {
-        ScoringSettings scoring = ScoringSettings.of(ModelSource.file(model.toString())).withPolicy(GatePolicy.defaults());
+        return settings(model, input, output, streaming, embeddings, GatingProfile.of(GatePolicy.defaults()));
+    }
+
+    static JobSettings settings(Path model, Path input, Path output, boolean streaming, boolean embeddings,
+                                GatingProfile profile) {
+        ScoringSettings scoring = ScoringSettings.of(ModelSource.file(model.toString())).withProfile(profile);
         return new JobSettings(input.toString(), output.toString(), streaming, scoring, InputFields.defaults(), MAX_TOKENS,
                 0, 1L << 26, null, embeddings, Duration.ofMillis(200), null);
     }
 
     /** The core's scorer configured exactly as the job's stages are. */
     static DocumentScorer coreScorer(Path model) {
+        return coreScorer(model, GatingProfile.of(GatePolicy.defaults()));
+    }
+
+    /** The core's scorer with a gating profile, configured exactly as the job's stages are. */
+    static DocumentScorer coreScorer(Path model, GatingProfile profile) {
         var loaded = ModelFile.load(model);
-        GatePolicy p = GatePolicy.defaults();
-        GatedTransformer t = new GatedTransformer(loaded.weights(), p, RuntimeOptions.defaults().withSkipOnCacheHit(true));
+        GatingProfile pr = profile.forModel(loaded.weights().config());
+        GatePolicy p = pr.policy();
+        GatedTransformer t = new GatedTransformer(loaded.weights(), p,
+                pr.runtimeOptions(RuntimeOptions.defaults().withSkipOnCacheHit(true)));
         return new DocumentScorer(t, loaded.fingerprint(), CoherenceProbeConfig.defaults(), SpikeDetectorConfig.fromPolicy(p),
-                new ScorerConfig(MAX_TOKENS, 0, true, UngatedMacs.ANALYTIC));
+                pr.scorerConfig(new ScorerConfig(MAX_TOKENS, 0, true, UngatedMacs.ANALYTIC)));
     }
 }

@@ -21,7 +21,8 @@ import java.util.List;
  * ({@link CalibrationChunk}). Whether a chunk fires (novelty ≥ the policy's {@code spikeNoveltyQ15Min}), the
  * stream's fire rate (an exponential average of the fires, {@code rateShift}) and cache hits (a chunk whose
  * tokens equal the stream's last computed chunk is skipped) do depend on it; {@link #replay} recomputes them
- * per stream, in order, exactly as the scorer does, and asks the controller.
+ * per stream, in order, exactly as the scorer does, and asks the controller. A chunk the gate would skip while
+ * its stream has no computed chunk yet runs at tier 0, as the scorer runs it.
  *
  * <p><b>The thresholds</b>, in the gate's order of checks:
  * <ol>
@@ -138,6 +139,7 @@ public final class Calibrator {
         int[] tiers = new int[stream.size()];
         int rate = 0;
         boolean cached = false;
+        boolean computed = false;
         long signature = 0L;
         for (int i = 0; i < tiers.length; i++) {
             CalibrationChunk c = stream.get(i);
@@ -148,12 +150,14 @@ public final class Calibrator {
             TierDecision d = gate.evaluate(new GatePacket(c.lambda(), c.lambdaPrev(), c.boundaryEdges(),
                     c.boundaryConcentrationQ15(), c.partitionCount(), 0), SpikePacket.of(fired ? 1 : 0, rate, novelty));
             int tier = d.tier();
-            if (!d.skip()) {
+            if (d.skip() && !computed) tier = 0;   // the scorer runs a document's first computed chunk in full
+            if (tier != 3) {
                 if (c.hasSignature() && cached && signature == c.signature()) {
                     tier = 3;
                 } else {
                     cached = c.hasSignature();
                     signature = c.signature();
+                    computed = true;
                 }
             }
             tiers[i] = tier;

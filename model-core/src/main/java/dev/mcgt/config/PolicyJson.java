@@ -24,11 +24,17 @@ import java.util.Set;
  * {@link GatePolicy} as JSON: one object whose keys are exactly the record's component names (camelCase, in
  * record order), e.g. {@code {"lambdaMin": 30, "dropRatioQ15Max": 12288, ...}}. Reading is strict: every field
  * must be present with the right type and range, unknown fields are rejected, and the policy is validated;
- * each problem is one BAD_CONFIG message naming the field.
+ * each problem is one BAD_CONFIG message naming the field. A policy file may also carry the scoring sections of
+ * a gating profile ({@link #PROFILE_FIELDS}: how tier 1 runs, the skip rule, cross-chunk context, a fitted lens),
+ * which this class leaves to {@code dev.mcgt.scoring.GatingProfileJson}; commands that only gate read the
+ * thresholds of such a file.
  */
 public final class PolicyJson {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final RecordComponent[] FIELDS = GatePolicy.class.getRecordComponents();
+
+    /** Top-level fields of a gating profile that a policy file may carry besides the thresholds. */
+    public static final Set<String> PROFILE_FIELDS = Set.of("tier1", "skipRule", "crossChunkContext", "lens");
 
     private PolicyJson() { }
 
@@ -65,7 +71,7 @@ public final class PolicyJson {
         for (RecordComponent f : FIELDS) known.add(f.getName());
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            if (!known.contains(name)) {
+            if (!known.contains(name) && !PROFILE_FIELDS.contains(name)) {
                 throw McgtException.badConfig(
                         "unknown policy field '" + name + "' (expected " + String.join(", ", known) + ")");
             }

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <p>Layout (d = heads · headDim): query row r, head h at {@code q[qOff + r·d + h·headDim ..]}, its scale at
  * {@code qScale[qsOff + r·heads + h]}; key (and value) row j, head h at {@code keys[j·d + h·headDim ..]}, scale at
- * {@code keyScale[j·heads + h]}; the visible keys of query r are {@code keyList[r·stride ..]}, {@code keyCount[r]}
+ * {@code keyScale[j·heads + h]}, its optional score bias at {@code keyBias[j]}; the visible keys of query r are {@code keyList[r·stride ..]}, {@code keyCount[r]}
  * of them, ascending, all in [lo, lo + span); output row r, head h at {@code out[outOff + r·d + h·headDim ..]}.
  *
  * <p>{@link #computeWith} is the reference: exactly the arithmetic {@link Kernels#attendBlock} specifies, built from
@@ -31,6 +31,7 @@ public final class AttentionBlock {
     int stride;
     int[] keyCount;
     float scoreScale;
+    float[] keyBias;
     float[] out;
     private final int[] scores;
     private final float[] probs;
@@ -82,6 +83,15 @@ public final class AttentionBlock {
         return this;
     }
 
+    /**
+     * An additive bias per key row (added to the scaled score before softmax, e.g. the log of how many tokens a
+     * merged row stands for: proportional attention), or null for none (no addition at all).
+     */
+    public AttentionBlock keyBias(float[] bias) {
+        this.keyBias = bias;
+        return this;
+    }
+
     /** The values array was rewritten (a new layer): widened copies made for the reference are stale. */
     public void valuesChanged() {
         widenedRows = 0;
@@ -113,6 +123,9 @@ public final class AttentionBlock {
         Objects.checkFromIndexSize(qsOff, Math.multiplyExact(qb, heads), qScale.length);
         if (span == 0) return;
         int end = Math.addExact(lo, span);
+        if (keyBias != null && end > keyBias.length) {
+            throw new IndexOutOfBoundsException("key bias shorter than the key rows [" + lo + ", " + end + ")");
+        }
         if (Math.multiplyExact(end, d) > keys.length || Math.multiplyExact(end, d) > values.length
                 || Math.multiplyExact(end, heads) > keyScale.length
                 || Math.multiplyExact(end, heads) > valueScale.length || end > valueF32.length / d) {
@@ -153,6 +166,9 @@ public final class AttentionBlock {
                 for (int i = 0; i < n; i++) {
                     int key = keyList[list + i];
                     probs[i] = ((float) scores[sRow + key] * (qs * keyScale[key * heads + hh])) * scoreScale;
+                }
+                if (keyBias != null) {
+                    for (int i = 0; i < n; i++) probs[i] = probs[i] + keyBias[keyList[list + i]];
                 }
                 k.softmax(probs, 0, n);
                 for (int i = 0; i < n; i++) probs[i] = probs[i] * valueScale[keyList[list + i] * heads + hh];

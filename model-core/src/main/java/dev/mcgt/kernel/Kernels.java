@@ -142,7 +142,8 @@ public interface Kernels {
      * list order and their count n:
      * <ol>
      *   <li>{@code s_j = Σ_t q[r][h][t] · k[j][h][t]} (exact int32);</li>
-     *   <li>{@code p_j = ((float) s_j · (qScale[r][h] · keyScale[j][h])) · scoreScale};</li>
+     *   <li>{@code p_j = ((float) s_j · (qScale[r][h] · keyScale[j][h])) · scoreScale}, then, when the block has a
+     *       key bias, {@code p_j = p_j + keyBias[j]};</li>
      *   <li>{@link #softmax} of p over the n keys, then {@code p_j = p_j · valueScale[j][h]};</li>
      *   <li>{@code out[r][h][t] = y} where y starts at 0f and, for the keys in list order, {@code y = y + p_j ·
      *       (float) v[j][h][t]} (f32 multiply, then f32 add).</li>

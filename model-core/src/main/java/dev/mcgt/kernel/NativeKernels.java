@@ -144,7 +144,7 @@ final class NativeKernels implements Kernels {
         at.check();
         nAttendBlock(rung.code, at.qb, at.heads, at.headDim, at.d, at.q, at.qOff, at.qScale, at.qsOff, at.keys,
                 at.keyScale, at.values, at.valueScale, at.keyList, at.stride, at.keyCount, at.lo, at.span,
-                at.scoreScale, at.out, at.outOff);
+                at.scoreScale, at.keyBias, at.out, at.outOff);
     }
 
     // ------------------------------------------------------------------------------------------ float operations
@@ -273,5 +273,5 @@ final class NativeKernels implements Kernels {
     private static native void nAttendBlock(int rung, int qb, int heads, int headDim, int d, byte[] q, int qOff,
                                            float[] qScale, int qsOff, byte[] keys, float[] keyScale, byte[] values,
                                            float[] valueScale, int[] keyList, int stride, int[] keyCount, int lo,
-                                           int span, float scoreScale, float[] out, int outOff);
+                                           int span, float scoreScale, float[] keyBias, float[] out, int outOff);
 }

@@ -38,6 +38,14 @@ final class ForwardPass {
         KvCache cache;
         InferStats stats;
         int keep;
+        /** Cache positions a query may reach: window − 1 with cross-chunk context, else 0. */
+        int cacheReach;
+        /** Blocks run on all tokens before token merging; 0 for no merging. */
+        int pruneAfter;
+        /** Rows left by token merging. */
+        int pruneKeep;
+        /** The rows were merged: pool them weighted by {@code InferBuffers.rowWeight}. */
+        boolean merged;
     }
 
     /** Queries whose attention scores are computed by one int8 GEMM per head. */
@@ -111,12 +119,14 @@ final class ForwardPass {
         }
         float threshold = options.representationExitThreshold();
         if (threshold > 0f) pool(b.x, keep, b.prevPooled, st);
+        c.merged = false;
         for (int l = start; l < end; l++) {
             boolean lastOnly = decoder && l == end - 1;
             runLayer(l, lastOnly, c, b);
             st.layersExecuted++;
+            if (c.pruneAfter > 0 && l - start + 1 == c.pruneAfter && c.keep > c.pruneKeep) mergeTokens(c, b);
             if (threshold > 0f && l < end - 1) {
-                pool(b.x, keep, b.pooled, st);
+                pool(b.x, c.keep, b.pooled, st);
                 if (EarlyExit.converged(b.prevPooled, b.pooled, d, threshold)) {
                     exitLayer = l + 1;
                     break;
@@ -128,8 +138,16 @@ final class ForwardPass {
         if (decoder) {
             head(b.x, (keep - 1) * d, b, out, st);
         } else {
-            encoderOutput(keep, b, out, st);
+            encoderOutput(c.keep, c.merged, b, out, st);
         }
+    }
+
+    /** Token pruning: merges the kept rows down to {@code pruneKeep} (see {@link TokenMerger}). */
+    private void mergeTokens(Call c, InferBuffers b) {
+        for (int r = 0; r < c.keep; r++) b.rowWeight[r] = 1f;
+        int before = c.keep;
+        c.keep = TokenMerger.merge(kernels, b, c.keep, c.pruneKeep, d, c.stats);
+        c.merged = c.keep < before;
     }
 
     /**
@@ -215,8 +233,11 @@ final class ForwardPass {
         gemm(b, 1, 0, weights.outputHead(), out, st);
     }
 
-    /** Encoder output: final norm per row (if any), mean over the kept rows, L2-normalised. */
-    private void encoderOutput(int keep, InferBuffers b, float[] out, InferStats st) {
+    /**
+     * Encoder output: final norm per row (if any), mean over the kept rows (weighted by the count of tokens each
+     * row stands for after token merging), L2-normalised.
+     */
+    private void encoderOutput(int keep, boolean merged, InferBuffers b, float[] out, InferStats st) {
         float[] src = b.x;
         float[] g = weights.finalNormGamma();
         if (g != null) {
@@ -224,8 +245,25 @@ final class ForwardPass {
             countNorm(keep, st);
             src = b.normed;
         }
-        pool(src, keep, b.pooled, st);
+        if (merged) weightedPool(src, keep, b.rowWeight, b.pooled, st);
+        else pool(src, keep, b.pooled, st);
         l2Normalise(b.pooled, out, st);
+    }
+
+    /** Σ w_r·x_r / Σ w_r over rows 0..rows−1 (f32, left to right). */
+    private void weightedPool(float[] x, int rows, float[] w, float[] dst, InferStats st) {
+        for (int j = 0; j < d; j++) dst[j] = 0f;
+        float total = 0f;
+        for (int r = 0; r < rows; r++) {
+            int o = r * d;
+            float wr = w[r];
+            total += wr;
+            for (int j = 0; j < d; j++) dst[j] += wr * x[o + j];
+        }
+        float inv = 1f / total;
+        for (int j = 0; j < d; j++) dst[j] *= inv;
+        st.floatAdds += (long) rows * d + rows;
+        st.floatMultiplies += (long) rows * d + d;
     }
 
     private void l2Normalise(float[] v, float[] out, InferStats st) {
@@ -320,7 +358,7 @@ final class ForwardPass {
         gemm(b, qn, qStart, w.wq(), b.q, st);
 
         // Keys and values: reachable cache positions first, then this chunk's tokens, int8 per token and head.
-        int cv = Math.min(Math.min(c.cache.length(layer), c.window - 1), b.cacheRows);
+        int cv = Math.min(Math.min(c.cache.length(layer), c.cacheReach), b.cacheRows);
         if (cv > 0) {
             c.cache.copyRecent(layer, cv, b.keyInt8, b.keyScale, b.valueInt8, b.valueScale);
             st.kvBytesRead += (long) cv * c.cache.bytesPerPosition();

@@ -43,6 +43,9 @@ public final class GatedTransformer {
     private final GateController controller;
     private final ForwardPass pass;
     private final boolean kvEnabled;
+    private final boolean readsContext;
+    private final TokenPruning pruning;
+    private final TruncatedTier truncated;
 
     /** A model on the JVM's chosen kernel ({@link KernelProvider#get()}). */
     public GatedTransformer(ModelWeights weights, GatePolicy policy, RuntimeOptions options) {
@@ -65,6 +68,14 @@ public final class GatedTransformer {
         this.controller = newController(policy);
         this.pass = new ForwardPass(weights, kernels, options, router, exit);
         this.kvEnabled = config.enableKvCache() && config.kvContext() > 0;
+        this.readsContext = options.readsCrossChunkContext(config.isEncoder());
+        this.pruning = options.tokenPruning();
+        this.truncated = options.truncatedTier();
+        if (truncated != null) truncated.checkFor(config.layers(), config.seqLenMax());
+        if (pruning != null) {
+            if (!config.isEncoder()) throw McgtException.badConfig("token pruning is for encoder models only");
+            pruning.checkFor(config.layers(), config.seqLenMax());
+        }
         prepare(weights, kernels);
     }
 
@@ -75,6 +86,9 @@ public final class GatedTransformer {
         this.kernels = base.kernels;
         this.pass = base.pass;
         this.kvEnabled = base.kvEnabled;
+        this.readsContext = base.readsContext;
+        this.pruning = base.pruning;
+        this.truncated = base.truncated;
         this.controller = newController(policy);
     }
 
@@ -103,6 +117,9 @@ public final class GatedTransformer {
     public GateController controller() { return controller; }
 
     public GatePolicy policy() { return controller.policy(); }
+
+    /** Whether attention reads earlier chunks' KV as left context (see {@link CrossChunkContext}). */
+    public boolean readsCrossChunkContext() { return readsContext; }
 
     /** The same model with another policy; the tier sizes stay the model's (the reference's bug is fixed). */
     public GatedTransformer withPolicy(GatePolicy policy) {
@@ -153,7 +170,7 @@ public final class GatedTransformer {
             ForwardPass.Call call = buf.call;
             try {
                 setUpCall(call, in, n, tier, kv, cache, st, buf);
-                pass.run(in.tokens(), in.tokenTypes(), n, tier.effectiveSeqLen(), tier.layersToRun(), call, buf, output);
+                pass.run(in.tokens(), in.tokenTypes(), n, seqBudget(tier, n), layersToRun(tier), call, buf, output);
             } finally {
                 clearCall(call, buf, n);
             }
@@ -163,11 +180,33 @@ public final class GatedTransformer {
         fillWitness(out.witness(), gate, tier, kv, st, in.topBoundaryEdgeIds());
     }
 
+    /** Tokens a tier keeps: tier 1 with pruning all ({@code n}), with its own truncated sizes those, else the tier's. */
+    private int seqBudget(TierDecision tier, int n) {
+        if (tier.tier() != 1) return tier.effectiveSeqLen();
+        if (pruning != null) return n;
+        return truncated != null ? truncated.tokens() : tier.effectiveSeqLen();
+    }
+
+    private int layersToRun(TierDecision tier) {
+        if (tier.tier() != 1) return tier.layersToRun();
+        if (pruning != null) return config.layers();
+        return truncated != null ? truncated.layers() : tier.layersToRun();
+    }
+
+    private int window(TierDecision tier) {
+        if (tier.tier() == 1 && (pruning != null || truncated != null)) return config.windowNormal();
+        return tier.effectiveWindow();
+    }
+
     private void setUpCall(ForwardPass.Call c, InferInput in, int n, TierDecision tier, KvAction kv, KvCache cache,
                            InferStats st, InferBuffers b) {
         c.gate = in.gate();
         c.spikes = in.spikes();
-        c.window = tier.effectiveWindow();
+        boolean pruned = pruning != null && tier.tier() == 1;
+        c.window = window(tier);
+        c.cacheReach = readsContext ? c.window - 1 : 0;
+        c.pruneAfter = pruned ? pruning.afterLayers() : 0;
+        c.pruneKeep = pruned ? pruning.keepTokens() : 0;
         c.kvWrite = kv == KvAction.WRITE || kv == KvAction.FLUSH;
         c.cache = cache;
         c.stats = st;
@@ -208,8 +247,8 @@ public final class GatedTransformer {
         w.lambdaDelta = gate.lambdaDelta();
         w.tier = tier.tier();
         w.layersRun = st.layersExecuted;
-        w.effectiveSeqLen = tier.effectiveSeqLen();
-        w.effectiveWindow = tier.effectiveWindow();
+        w.effectiveSeqLen = seqBudget(tier, config.seqLenMax());
+        w.effectiveWindow = window(tier);
         w.kvAction = kv;
         w.kvWritesEnabled = kv == KvAction.WRITE || kv == KvAction.FLUSH;
         w.externalWritesEnabled = tier.decision().allowsExternalWrites() && config.enableExternalWrites();

@@ -54,6 +54,16 @@ public final class InferBuffers {
     final float[] pooled;
     final float[] prevPooled;
     final float[] headRow;
+    // Token merging (tier 1 with token pruning): the count each row stands for, the two sets of a round, the
+    // similarities between them and each A row's best partner, order and fate.
+    final float[] rowWeight;
+    final int[] mergeA;
+    final int[] mergeB;
+    final float[] mergeSims;
+    final int[] mergeTarget;
+    final float[] mergeScore;
+    final int[] mergeOrder;
+    final boolean[] mergeDrop;
     // Per-call settings of the forward pass.
     final ForwardPass.Call call = new ForwardPass.Call();
 
@@ -102,6 +112,15 @@ public final class InferBuffers {
         pooled = new float[d];
         prevPooled = new float[d];
         headRow = new float[d];
+        int half = s / 2 + 1;
+        rowWeight = new float[s];
+        mergeA = new int[half];
+        mergeB = new int[half];
+        mergeSims = new float[half * half];
+        mergeTarget = new int[half];
+        mergeScore = new float[half];
+        mergeOrder = new int[half];
+        mergeDrop = new boolean[s];
     }
 
     /** True when these buffers were sized for a model of this shape. */

@@ -7,19 +7,13 @@ import java.util.Arrays;
  * histogram, λ statistics, MACs and energy. {@link DocumentScorer} and the Flink job's per-document aggregation
  * both pool through this class, so a document gets the same embedding in one process and on a cluster.
  *
- * <p>Pooling is depth-aware. A chunk's output is a <i>full-depth</i> vector when the chunk ran at tier 0 (every
- * layer), or was a cache hit on a tier-0 output; tier-1 and tier-2 chunks run fewer layers, so their vectors come
- * from another depth and another space (on MiniLM, tier 1 is layer 3 of 6). A cheap-scored chunk (skipped with
- * nothing cached: the embedding-layer mean) stands for the document's last full-depth vector, else its last
- * reduced-depth one. The document embedding is the normalised sum of the full-depth vectors when there is at
- * least one, else of the reduced-depth ones, else of the cheap outputs: vectors of different depths are never
- * mixed. Sums are in double, in chunk order; zeros for a zero sum. Not thread-safe.
+ * <p>Pooling: the document embedding is the L2-normalised sum of the chunks' output vectors, each with weight 1,
+ * summed in double in chunk order (zeros for a zero sum). The scorer has already put into each output what the
+ * chunk contributes (see {@link DocumentScorer}: a computed chunk's own vector in the final layer's space, a
+ * skipped chunk's {@link SkipRule} vector, zeros for "nothing"), so no rule is needed here. Not thread-safe.
  */
 public final class DocumentAccumulator {
-    private final Pool full;
-    private final Pool reduced;
-    private final Pool cheap;
-    private boolean lastComputedFull;
+    private final double[] sum;
     private final int[] tiers = new int[4];
     private int chunks;
     private int skipped;
@@ -33,9 +27,7 @@ public final class DocumentAccumulator {
 
     /** @param outputSize the length of every chunk output */
     public DocumentAccumulator(int outputSize) {
-        this.full = new Pool(outputSize);
-        this.reduced = new Pool(outputSize);
-        this.cheap = new Pool(outputSize);
+        this.sum = new double[outputSize];
     }
 
     /** Adds a chunk result of the core. */
@@ -50,22 +42,10 @@ public final class DocumentAccumulator {
      */
     public void add(int tier, boolean skipped, boolean cacheHit, long lambda, long chunkMacs, long chunkUngatedMacs,
                     double chunkEnergyPj, float[] output) {
-        if (output.length != full.sum.length) {
-            throw new IllegalArgumentException("chunk output has " + output.length + " values, expected "
-                    + full.sum.length);
+        if (output.length != sum.length) {
+            throw new IllegalArgumentException("chunk output has " + output.length + " values, expected " + sum.length);
         }
-        if (!skipped) {
-            lastComputedFull = tier == 0;
-            (lastComputedFull ? full : reduced).add(output, true);
-        } else if (cacheHit) {
-            (lastComputedFull ? full : reduced).add(output, true);   // the cached output is the last computed one
-        } else if (full.hasLast) {
-            full.addLast();
-        } else if (reduced.hasLast) {
-            reduced.addLast();
-        } else {
-            cheap.add(output, false);
-        }
+        for (int i = 0; i < sum.length; i++) sum[i] += output[i];
         chunks++;
         tiers[tier]++;
         if (skipped) this.skipped++;
@@ -80,7 +60,13 @@ public final class DocumentAccumulator {
 
     /** The pooled document vector, L2-normalised. */
     public float[] embedding() {
-        return (full.count > 0 ? full : reduced.count > 0 ? reduced : cheap).normalised();
+        double norm = 0.0;
+        for (double x : sum) norm += x * x;
+        norm = Math.sqrt(norm);
+        float[] v = new float[sum.length];
+        if (norm == 0.0) return v;
+        for (int i = 0; i < v.length; i++) v[i] = (float) (sum[i] / norm);
+        return v;
     }
 
     public int chunks() { return chunks; }
@@ -110,41 +96,5 @@ public final class DocumentAccumulator {
     @Override
     public String toString() {
         return "DocumentAccumulator[chunks=" + chunks + ", tiers=" + Arrays.toString(tiers) + ", macs=" + macs + "]";
-    }
-
-    /** A sum of vectors of one kind, with the last one added kept to stand in for cheap chunks. */
-    private static final class Pool {
-        final double[] sum;
-        final float[] last;
-        boolean hasLast;
-        int count;
-
-        Pool(int n) {
-            sum = new double[n];
-            last = new float[n];
-        }
-
-        void add(float[] v, boolean remember) {
-            for (int i = 0; i < sum.length; i++) sum[i] += v[i];
-            if (remember) {
-                System.arraycopy(v, 0, last, 0, v.length);
-                hasLast = true;
-            }
-            count++;
-        }
-
-        void addLast() {
-            add(last, false);
-        }
-
-        float[] normalised() {
-            double norm = 0.0;
-            for (double x : sum) norm += x * x;
-            norm = Math.sqrt(norm);
-            float[] v = new float[sum.length];
-            if (norm == 0.0) return v;
-            for (int i = 0; i < v.length; i++) v[i] = (float) (sum[i] / norm);
-            return v;
-        }
     }
 }

@@ -43,16 +43,22 @@ import java.util.List;
  * normal window, no skip (cache hits included), no routing, no early exit, no energy advisor, no sparse masks —
  * with a packet carrying the probe's λ as both λ and λprev.
  *
+ * <p><b>What a chunk puts into its document</b> (encoders; {@link ChunkResult#output()} is this vector): a
+ * computed chunk its own vector — for a tier-1 chunk mapped by the scorer's {@link TunedLens} when it has one —
+ * which the stream's {@link dev.mcgt.stream.PoolingMemory} remembers with the chunk's sketch (the normalised mean
+ * of its token embeddings); a skipped chunk (tier 3, cache hits included) what its {@link SkipRule} says: the
+ * remembered vector of the most similar computed chunk ({@code NEAREST}) or zeros ({@code NONE}). The
+ * untransformed embedding-layer mean of the cheap scorer is never pooled, and a document is never without a
+ * computed chunk: a chunk the gate skips while the stream remembers none runs on the ungated twin (tier 0).
+ * Decoders' outputs (logits) are passed through unchanged.
+ *
  * <p><b>One document</b> ({@link #scoreDocument}): tokenize (models with a tokenizer), keep at most
  * {@code maxTokens} content tokens, split with {@link Chunker} into chunks of {@code seqLenMax} tokens with the
  * configured overlap (framed {@code [CLS] … [SEP]} when the tokenizer frames), score them in order on a fresh
  * stream, and pool with {@link DocumentAccumulator} (shared with the Flink job): the document vector is the
- * normalised mean of its full-depth chunk vectors (tier 0, or a cache hit on a tier-0 output); a skipped chunk
- * without a cached output stands for the last full-depth vector (the gate skipped it as not novel, so the nearest
- * computed context stands in for it). Reduced-depth vectors (tiers 1 and 2 run fewer layers: another space) are
- * pooled only when the document has no full-depth chunk, and the cheap scorer's outputs only when nothing ran.
- * Ungated MACs are analytic ({@link UngatedCost}) or measured by a second, ungated run
- * ({@link UngatedMacs#MEASURED}).
+ * normalised sum of the chunks' vectors above, so with the gate off it is the mean of the L2-normalised chunk
+ * embeddings — what a user of the same model in ONNX Runtime gets for the same chunks. Ungated MACs are analytic
+ * ({@link UngatedCost}) or measured by a second, ungated run ({@link UngatedMacs#MEASURED}).
  *
  * <p>Not thread-safe: a scorer owns per-thread scratch (buffers, probe, detector); the model and its weights
  * are shared. Use one scorer per thread (per Flink subtask). Deterministic: the same model, configs and input
@@ -82,6 +88,8 @@ public final class DocumentScorer {
     private final CoherenceProbe probe;
     private final SpikeDetector detector;
     private final float[] vectors;
+    private final float[] sketch;
+    private final float[] contribution;
     private final int dim;
     private final int[] edgeIds = new int[CoherenceReport.MAX_TOP_EDGE_IDS];
 
@@ -116,13 +124,27 @@ public final class DocumentScorer {
         int overlap = scorerConfig.chunkOverlap();
         this.chunker = tokenizer == null ? Chunker.plain(config.seqLenMax(), overlap)
                 : tokenizer.chunker(config.seqLenMax(), overlap);
-        this.ungatedKvContext = UngatedCost.kvContext(config);
+        this.ungatedKvContext = model.readsCrossChunkContext() ? UngatedCost.kvContext(config) : 0;
         this.buffers = model.newBuffers();
         this.out = model.newOutput();
         this.probe = new CoherenceProbe(probeConfig, config.seqLenMax(), model.kernels());
         this.dim = weights.tokenEmbedding().cols();
         this.detector = new SpikeDetector(spikeConfig, config.seqLenMax(), dim);
         this.vectors = new float[config.seqLenMax() * dim];
+        this.sketch = new float[dim];
+        this.contribution = new float[config.outputSize()];
+        TunedLens lens = scorerConfig.lens();
+        if (lens != null) {
+            if (!config.isEncoder()) throw McgtException.badConfig("a lens maps encoder chunk vectors; this model is a decoder");
+            if (!lens.modelFingerprint().equals(this.fingerprint)) {
+                throw McgtException.badConfig("the lens was fitted for model " + lens.modelFingerprint() + ", not for "
+                        + this.fingerprint + " (run mcgt calibrate on this model)");
+            }
+            if (lens.dimension() != config.outputSize()) {
+                throw McgtException.badConfig("the lens maps " + lens.dimension() + " values, the model outputs "
+                        + config.outputSize());
+            }
+        }
     }
 
     /** A scorer with the default probe, the spike threshold of the model's policy and default scoring. */
@@ -189,16 +211,23 @@ public final class DocumentScorer {
         SpikePacket spikes = spikeConfig.enabled() ? detector.detect(state.spikeHistory(), chunkTokenIds, n, vectors) : null;
         int cachedBefore = state.ungatedKvLength();
         InferState inferState = state.inferState();
+        boolean encoder = config.isEncoder();
         if (scorerConfig.gate()) {
             GatePacket gate = probe.gatePacket(lambdaPrev);
             InferInput in = new InferInput(chunkTokenIds, typeIds, gate, spikes, false, 0L, boundaryTokens(n),
                     model.options().sparseAttention() ? partitions(n) : null, topEdgeIds());
             model.infer(in, inferState, buffers, out);
+            if (encoder && out.stats().skipped() && state.poolingMemory().isEmpty()) {
+                // the document has no computed chunk yet: this one runs in full
+                ungated.infer(InferInput.of(chunkTokenIds, GatePacket.of(lambda, lambda)).withTokenTypes(typeIds),
+                        inferState, buffers, out);
+            }
         } else {
             InferInput in = InferInput.of(chunkTokenIds, GatePacket.of(lambda, lambda)).withTokenTypes(typeIds);
             ungated.infer(in, inferState, buffers, out);
         }
         InferStats stats = out.stats();
+        float[] vector = encoder ? contribution(state, stats, n) : out.output();
         long ungatedMacs = switch (scorerConfig.ungatedMacs()) {
             case NONE -> 0L;
             case ANALYTIC, MEASURED -> scorerConfig.gate() ? UngatedCost.chunkMacs(config, n, cachedBefore) : stats.macs();
@@ -212,7 +241,49 @@ public final class DocumentScorer {
                 lambda, lambdaPrev, (int) lambda - (int) lambdaPrev, spikes != null && spikes.isActive(),
                 spikes == null ? 0 : spikes.noveltyQ15(), spikes == null ? 0 : spikes.rateQ15(), stats.macs(),
                 ungatedMacs, stats.weightBytesRead() + stats.kvBytesRead() + stats.kvBytesWritten(),
-                stats.estimatedEnergyPicojoules(), wall, upgraded, out.output(), out.witness().copy(), stats.copy());
+                stats.estimatedEnergyPicojoules(), wall, upgraded, vector, out.witness().copy(), stats.copy());
+    }
+
+    /** What this encoder chunk puts into its document (see the class comment); remembers computed chunks. */
+    private float[] contribution(StreamState state, InferStats stats, int n) {
+        sketchOf(vectors, n, sketch);
+        float[] o = out.output();
+        if (!stats.skipped()) {
+            TunedLens lens = scorerConfig.lens();
+            if (stats.tier() == 1 && lens != null) lens.apply(o, contribution);
+            else System.arraycopy(o, 0, contribution, 0, contribution.length);
+            if (scorerConfig.gate()) state.poolingMemory().remember(sketch, contribution);
+        } else if (scorerConfig.skipRule() == SkipRule.NEAREST) {
+            state.poolingMemory().nearest(sketch, contribution);
+        } else {
+            Arrays.fill(contribution, 0f);
+        }
+        return contribution;
+    }
+
+    /**
+     * A chunk's sketch: the L2-normalised mean of its token embeddings (no positions), what skipped chunks are
+     * matched on.
+     */
+    public float[] sketch(int[] chunkTokenIds) {
+        int n = chunkTokenIds.length;
+        float[] v = new float[n * dim];
+        TokenGraph.embeddingVectors(weights, chunkTokenIds, 0, n, false, v);
+        float[] s = new float[dim];
+        sketchOf(v, n, s);
+        return s;
+    }
+
+    private void sketchOf(float[] v, int n, float[] dst) {
+        Arrays.fill(dst, 0f);
+        for (int r = 0; r < n; r++) {
+            int o = r * dim;
+            for (int j = 0; j < dim; j++) dst[j] += v[o + j];
+        }
+        float ss = 0f;
+        for (int j = 0; j < dim; j++) ss += dst[j] * dst[j];
+        float inv = ss > 0f ? 1f / (float) Math.sqrt(ss) : 0f;
+        for (int j = 0; j < dim; j++) dst[j] *= inv;
     }
 
     private int checkChunk(StreamState state, int[] ids, int[] types) {

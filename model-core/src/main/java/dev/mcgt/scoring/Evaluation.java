@@ -32,7 +32,7 @@ public final class Evaluation {
      * @param test          documents scored
      * @param accuracy      share of test documents whose predicted label is right
      * @param auc           ROC AUC of {@link Prediction#margin} for the positive label; NaN when the test half
-     *                      lacks positives or negatives
+     *                      lacks positives or negatives, or the training half has no positive
      */
     public record Classification(String positiveLabel, int train, int test, double accuracy, double auc) { }
 
@@ -117,9 +117,7 @@ public final class Evaluation {
             throw McgtException.badInput("classification needs at least two labels among the training half");
         }
         Prototypes p = Prototypes.fit(fingerprint, trainLabels, trainVectors);
-        if (!p.labels().contains(positive)) {
-            throw McgtException.badInput("positive label '" + positive + "' has no training document");
-        }
+        boolean positiveTrained = p.labels().contains(positive);
         int right = 0;
         double[] scores = new double[testLabels.size()];
         boolean[] isPositive = new boolean[testLabels.size()];
@@ -128,12 +126,12 @@ public final class Evaluation {
         for (int i = 0; i < scores.length; i++) {
             Prediction pr = p.predict(testVectors.get(i));
             if (pr.label().equals(testLabels.get(i))) right++;
-            scores[i] = pr.margin(positive);
+            scores[i] = positiveTrained ? pr.margin(positive) : 0.0;
             isPositive[i] = testLabels.get(i).equals(positive);
             anyPos |= isPositive[i];
             anyNeg |= !isPositive[i];
         }
-        double auc = anyPos && anyNeg ? RocAuc.of(scores, isPositive) : Double.NaN;
+        double auc = positiveTrained && anyPos && anyNeg ? RocAuc.of(scores, isPositive) : Double.NaN;
         return new Classification(positive, trainLabels.size(), scores.length, (double) right / scores.length, auc);
     }
 }

@@ -10,26 +10,39 @@ import dev.mcgt.McgtException;
  * @param gate         true: probe, spikes and the gate decide each chunk's tier; false: every chunk runs tier 0
  *                     with the full window, no skipping, no routing or early exit (the ungated reference)
  * @param ungatedMacs  how the MACs of an ungated run are found for the MAC ratio
+ * @param skipRule     what a skipped chunk contributes to its document (encoders)
+ * @param lens         the affine map applied to tier-1 chunk vectors before pooling (encoders), or null for none
  */
-public record ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, UngatedMacs ungatedMacs) {
+public record ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, UngatedMacs ungatedMacs, SkipRule skipRule,
+                           TunedLens lens) {
 
     /** Validates every field with a one-line message. */
     public ScorerConfig {
         if (maxTokens < 0) throw McgtException.badConfig("max tokens per document cannot be negative, got " + maxTokens);
         if (chunkOverlap < 0) throw McgtException.badConfig("chunk overlap cannot be negative, got " + chunkOverlap);
         if (ungatedMacs == null) throw McgtException.badConfig("the ungated MAC mode must be set");
+        if (skipRule == null) throw McgtException.badConfig("the skip rule must be set");
     }
 
-    /** No token limit, no overlap, gate on, analytic ungated MACs. */
+    /** The default skip rule ({@link SkipRule#NEAREST}), no lens. */
+    public ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, UngatedMacs ungatedMacs) {
+        this(maxTokens, chunkOverlap, gate, ungatedMacs, SkipRule.NEAREST, null);
+    }
+
+    /** No token limit, no overlap, gate on, analytic ungated MACs, nearest skip rule, no lens. */
     public static ScorerConfig defaults() {
         return new ScorerConfig(0, 0, true, UngatedMacs.ANALYTIC);
     }
 
-    public ScorerConfig withMaxTokens(int v) { return new ScorerConfig(v, chunkOverlap, gate, ungatedMacs); }
+    public ScorerConfig withMaxTokens(int v) { return new ScorerConfig(v, chunkOverlap, gate, ungatedMacs, skipRule, lens); }
 
-    public ScorerConfig withChunkOverlap(int v) { return new ScorerConfig(maxTokens, v, gate, ungatedMacs); }
+    public ScorerConfig withChunkOverlap(int v) { return new ScorerConfig(maxTokens, v, gate, ungatedMacs, skipRule, lens); }
 
-    public ScorerConfig withGate(boolean v) { return new ScorerConfig(maxTokens, chunkOverlap, v, ungatedMacs); }
+    public ScorerConfig withGate(boolean v) { return new ScorerConfig(maxTokens, chunkOverlap, v, ungatedMacs, skipRule, lens); }
 
-    public ScorerConfig withUngatedMacs(UngatedMacs v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, v); }
+    public ScorerConfig withUngatedMacs(UngatedMacs v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, v, skipRule, lens); }
+
+    public ScorerConfig withSkipRule(SkipRule v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, v, lens); }
+
+    public ScorerConfig withLens(TunedLens v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, v); }
 }

@@ -10,8 +10,9 @@ import java.util.Objects;
  * Everything one document stream carries from chunk to chunk (SPEC §6 "managed state per key"): the runtime's
  * {@link InferState} (KV cache, cached signature and output), the {@link LambdaHistory}, the
  * {@link SpikeHistory}, the last tier, the fingerprint of the model that produced it, the chunk counter, the
- * tokens seen, and the KV length an ungated run of the same stream would have now (for the analytic ungated
- * MAC count of the {@link dev.mcgt.scoring.DocumentScorer}). Weights are never part of it.
+ * tokens seen, the KV length an ungated run of the same stream would have now (for the analytic ungated
+ * MAC count of the {@link dev.mcgt.scoring.DocumentScorer}), and the {@link PoolingMemory} of the document's
+ * computed chunks (what a skipped chunk contributes). Weights are never part of it.
  *
  * <p>λprev of the next chunk is {@link #lambdaPrev()}: the last λ of the history, 0 before the first chunk.
  *
@@ -35,9 +36,10 @@ public final class StreamState {
     private long chunkCount;
     private long tokensSeen;
     private int ungatedKvLength;
+    private PoolingMemory pooling;
 
     StreamState(InferState infer, LambdaHistory lambdas, SpikeHistory spikes, int lastTier, String modelFingerprint,
-                long chunkCount, long tokensSeen, int ungatedKvLength) {
+                long chunkCount, long tokensSeen, int ungatedKvLength, PoolingMemory pooling) {
         this.infer = Objects.requireNonNull(infer);
         this.lambdas = Objects.requireNonNull(lambdas);
         this.spikes = Objects.requireNonNull(spikes);
@@ -46,6 +48,7 @@ public final class StreamState {
         this.chunkCount = chunkCount;
         this.tokensSeen = tokensSeen;
         this.ungatedKvLength = ungatedKvLength;
+        this.pooling = Objects.requireNonNull(pooling);
     }
 
     /** A fresh stream for a model of this shape, with the default history sizes. */
@@ -57,7 +60,13 @@ public final class StreamState {
     public static StreamState create(TransformerConfig config, String modelFingerprint, int lambdaCapacity,
                                      int spikeSlots) {
         return new StreamState(new InferState(config), new LambdaHistory(lambdaCapacity),
-                new SpikeHistory(spikeSlots, config.hidden(), config.seqLenMax()), -1, modelFingerprint, 0, 0, 0);
+                new SpikeHistory(spikeSlots, config.hidden(), config.seqLenMax()), -1, modelFingerprint, 0, 0, 0,
+                newPooling(config));
+    }
+
+    /** An empty pooling memory for a model of this shape (sketches of token-embedding width). */
+    static PoolingMemory newPooling(TransformerConfig config) {
+        return new PoolingMemory(PoolingMemory.DEFAULT_CAPACITY, config.hidden(), config.outputSize());
     }
 
     /** The fingerprint of a synthetic preset: {@code synthetic:<preset>:<seed>}. */
@@ -94,6 +103,9 @@ public final class StreamState {
     /** Tokens of all chunks scored so far. */
     public long tokensSeen() { return tokensSeen; }
 
+    /** The document's computed chunks, for pooling skipped ones. */
+    public PoolingMemory poolingMemory() { return pooling; }
+
     /** KV positions per layer an ungated run of this stream would hold now. */
     public int ungatedKvLength() { return ungatedKvLength; }
 
@@ -123,13 +135,15 @@ public final class StreamState {
     public void dropKvCache() {
         infer.reset();
         ungatedKvLength = 0;
+        pooling.clear();
     }
 
     /**
      * Binds this stream to a model. Nothing changes when the fingerprint is the same and the runtime state fits
      * the config. Otherwise (a model upgrade) the KV cache and cached output are dropped — a fresh
      * {@link InferState} of the new shape — the λ history is kept, the spike history keeps its token sets and
-     * rate (and its running mean only when the embedding width is unchanged), and the fingerprint is replaced.
+     * rate (and its running mean only when the embedding width is unchanged), the pooling memory is emptied (its
+     * vectors are in the old model's space), and the fingerprint is replaced.
      *
      * @return true when the model changed
      */
@@ -140,13 +154,14 @@ public final class StreamState {
         spikes = spikes.withDim(config.hidden());
         modelFingerprint = fingerprint;
         ungatedKvLength = 0;
+        pooling = pooling.withWidths(config.hidden(), config.outputSize());
         return true;
     }
 
     /** An independent copy. */
     public StreamState copy() {
         return new StreamState(infer.copy(), lambdas.copy(), spikes.copy(), lastTier, modelFingerprint, chunkCount,
-                tokensSeen, ungatedKvLength);
+                tokensSeen, ungatedKvLength, pooling.copy());
     }
 
     /** The versioned binary form (see {@link StreamStateCodec}). */
@@ -170,6 +185,6 @@ public final class StreamState {
     @Override
     public String toString() {
         return "StreamState[model=" + modelFingerprint + ", chunks=" + chunkCount + ", tokens=" + tokensSeen
-                + ", lastTier=" + lastTier + ", " + lambdas + ", " + spikes + ", kv=" + infer.kvCache() + "]";
+                + ", lastTier=" + lastTier + ", " + lambdas + ", " + spikes + ", kv=" + infer.kvCache() + ", " + pooling + "]";
     }
 }

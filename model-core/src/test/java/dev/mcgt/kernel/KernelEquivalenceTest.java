@@ -515,18 +515,23 @@ class KernelEquivalenceTest {
                 if (hi < 0) lo = 0;
                 float[] o1 = new float[(qb + 2) * d];
                 float[] o2 = new float[(qb + 2) * d];
-                java.util.Arrays.fill(o1, 7f);
-                java.util.Arrays.fill(o2, 7f);
                 float scale = (float) (1.0 / Math.sqrt(hd));
-                AttentionBlock a1 = new AttentionBlock(heads, hd, qb, keys)
-                        .operands(q, qs, k, ks, v, vs, list, stride, count, o1).scoreScale(scale)
-                        .block(qb, 2 * d, 2 * heads, lo, span, d);
-                AttentionBlock a2 = new AttentionBlock(heads, hd, qb, keys)
-                        .operands(q, qs, k, ks, v, vs, list, stride, count, o2).scoreScale(scale)
-                        .block(qb, 2 * d, 2 * heads, lo, span, d);
-                candidate.attendBlock(a1);
-                scalar.attendBlock(a2);
-                assertSameBits(o1, o2, "attendBlock " + java.util.Arrays.toString(sh) + " mode " + mode);
+                // with and without a key bias (proportional attention after token merging: log of row counts)
+                float[] bias = floats(keys, 0f, 2.5f);
+                for (float[] kb : new float[][] {null, bias}) {
+                    java.util.Arrays.fill(o1, 7f);
+                    java.util.Arrays.fill(o2, 7f);
+                    AttentionBlock a1 = new AttentionBlock(heads, hd, qb, keys)
+                            .operands(q, qs, k, ks, v, vs, list, stride, count, o1).scoreScale(scale).keyBias(kb)
+                            .block(qb, 2 * d, 2 * heads, lo, span, d);
+                    AttentionBlock a2 = new AttentionBlock(heads, hd, qb, keys)
+                            .operands(q, qs, k, ks, v, vs, list, stride, count, o2).scoreScale(scale).keyBias(kb)
+                            .block(qb, 2 * d, 2 * heads, lo, span, d);
+                    candidate.attendBlock(a1);
+                    scalar.attendBlock(a2);
+                    assertSameBits(o1, o2, "attendBlock " + java.util.Arrays.toString(sh) + " mode " + mode
+                            + (kb == null ? "" : " with key bias"));
+                }
             }
         }
     }

@@ -64,4 +64,19 @@ class AllocationTest {
         GatedTransformer exit = Fixtures.model(Fixtures.MICRO, RuntimeOptions.defaults().withEarlyExit(EarlyExitConfig.aggressive()));
         assertThat(bytesFor200Calls(exit, in, exit.newState())).isZero();
     }
+
+    @Test
+    void theTierOneVariantsOfAnEncoderAreAllocationFree() {
+        dev.mcgt.config.TransformerConfig c = dev.mcgt.config.TransformerConfig.micro().toBuilder()
+                .attention(dev.mcgt.config.AttentionKind.BIDIRECTIONAL).normPlacement(dev.mcgt.config.NormPlacement.POST)
+                .activation(dev.mcgt.config.Activation.GELU_ERF).logits(0).build();
+        dev.mcgt.model.ModelWeights w = dev.mcgt.model.SyntheticWeights.generate(c, 5);
+        int[] tokens = Fixtures.tokens(32, 256, 3);
+        for (RuntimeOptions o : new RuntimeOptions[] {RuntimeOptions.defaults().withTokenPruning(new TokenPruning(1, 6)),
+                RuntimeOptions.defaults().withTruncatedTier(new TruncatedTier(1, 32)),
+                RuntimeOptions.defaults().withCrossChunkContext(CrossChunkContext.ON)}) {
+            GatedTransformer m = Fixtures.model(w, o);
+            assertThat(bytesFor200Calls(m, InferInput.of(tokens, Fixtures.REDUCED), m.newState())).as("%s", o).isZero();
+        }
+    }
 }

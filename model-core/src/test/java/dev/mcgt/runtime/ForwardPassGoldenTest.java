@@ -31,7 +31,10 @@ class ForwardPassGoldenTest {
     /** Digests recorded on the code before the native kernel and the fused attention block existed. */
     private static final String MICRO = "a91ec12b0dba408fd7a620a3f1b86965346cba528c9845c7c7cf0128d7f86332";
     private static final String BASELINE = "4f91e489d503318b5d05931a6f76d4e45efb7248ff5b51f06217c70b4d7daa1d";
+    /** The encoder with earlier chunks' keys and values as left context (the only behaviour when recorded). */
     private static final String ENCODER = "8750f6e88e645867b5336f0dfdc0b50272f9d2d1e50b283f90268dada02532ba";
+    /** The encoder as it runs by default since cross-chunk context became optional (off for encoders). */
+    private static final String ENCODER_NO_CONTEXT = "463658783cb3172e8e5dbbf139c1aace5cb4e9fdd3df2b95fb9b39e9695c24fe";
 
     static List<Kernels> kernels() {
         List<Kernels> k = new ArrayList<>();
@@ -50,10 +53,15 @@ class ForwardPassGoldenTest {
     }
 
     static String digest(ModelWeights w, Kernels k) throws Exception {
-        RuntimeOptions o = RuntimeOptions.defaults().withModRouting(ModRoutingConfig.defaults()).withSparseAttention(true);
+        return digest(w, k, CrossChunkContext.MODEL_DEFAULT);
+    }
+
+    static String digest(ModelWeights w, Kernels k, CrossChunkContext context) throws Exception {
+        RuntimeOptions plain = RuntimeOptions.defaults().withCrossChunkContext(context);
+        RuntimeOptions o = plain.withModRouting(ModRoutingConfig.defaults()).withSparseAttention(true);
         if (w.config().layers() > 2) o = o.withEarlyExit(EarlyExitConfig.defaults());
         MessageDigest md = MessageDigest.getInstance("SHA-256");
-        for (RuntimeOptions opt : List.of(RuntimeOptions.defaults(), o)) {
+        for (RuntimeOptions opt : List.of(plain, o)) {
             GatedTransformer m = new GatedTransformer(w, GatePolicy.defaults(), opt, k);
             InferState state = m.newState();
             InferBuffers buf = m.newBuffers();
@@ -109,7 +117,13 @@ class ForwardPassGoldenTest {
 
     @ParameterizedTest
     @MethodSource("kernels")
+    void postNormEncoderWithCrossChunkContext(Kernels k) throws Exception {
+        assertThat(digest(encoder(), k, CrossChunkContext.ON)).as(k.name()).isEqualTo(ENCODER);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
     void postNormEncoder(Kernels k) throws Exception {
-        assertThat(digest(encoder(), k)).as(k.name()).isEqualTo(ENCODER);
+        assertThat(digest(encoder(), k)).as(k.name()).isEqualTo(ENCODER_NO_CONTEXT);
     }
 }

@@ -66,4 +66,15 @@ class RocAucTest {
         // higher b-margin (0.196-0.981 = -0.785 vs 0.110-0.994 = -0.884), so AUC 1
         assertThat(c.auc()).isEqualTo(1.0);
     }
+
+    @Test
+    void aPositiveLabelWithoutTrainingDocumentsGivesAccuracyAndNoAuc() {
+        List<String> labels = List.of("a", "a", "b", "c", "a", "b");
+        List<float[]> v = List.of(new float[] {1, 0}, new float[] {0.9f, 0.1f}, new float[] {0, 1}, new float[] {0, 1},
+                new float[] {1, 0.1f}, new float[] {0.1f, 1});
+        Evaluation.Classification c = Evaluation.nearestCentroid("fp", labels, v, "c");
+        assertThat(c.test()).isEqualTo(3);
+        assertThat(c.accuracy()).isEqualTo(2.0 / 3);
+        assertThat(c.auc()).isNaN();
+    }
 }

@@ -38,6 +38,11 @@ class StreamStateTest {
             int[] set = java.util.Arrays.stream(tokens).distinct().sorted().toArray();
             s.spikeHistory().record(set, set.length, mean, c != 1, 1000 * c);
             s.advance(100 + 50L * c, c, tokens.length, MICRO.kvContext());
+            if (c < 2) {
+                float[] v = new float[MICRO.outputSize()];
+                for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+                s.poolingMemory().remember(mean, v);
+            }
         }
         return s;
     }
@@ -68,9 +73,46 @@ class StreamStateTest {
         assertThat(back.chunkCount()).isEqualTo(3);
         assertThat(back.tokensSeen()).isEqualTo(60);
         assertThat(back.ungatedKvLength()).isEqualTo(32);
-        assertThat(StreamStateCodec.versionOf(bytes)).isEqualTo(1);
+        assertThat(StreamStateCodec.versionOf(bytes)).isEqualTo(2);
+        assertThat(back.poolingMemory().size()).isEqualTo(2);
         assertThat(s.copy()).isEqualTo(s);
         assertThat(s.copy().toBytes()).isEqualTo(bytes);
+    }
+
+    @Test
+    void versionOneBytesStillDecodeWithAnEmptyPoolingMemory() {
+        StreamState s = busyState();
+        byte[] v1 = StreamStateCodec.encode(s, StreamStateCodec.VERSION_1);
+        assertThat(StreamStateCodec.versionOf(v1)).isEqualTo(1);
+        StreamState back = StreamState.fromBytes(v1);
+        assertThat(back.poolingMemory().isEmpty()).isTrue();
+        assertThat(back.poolingMemory().vectorWidth()).isEqualTo(s.poolingMemory().vectorWidth());
+        assertThat(back.lambdaHistory()).isEqualTo(s.lambdaHistory());
+        assertThat(back.spikeHistory()).isEqualTo(s.spikeHistory());
+        assertThat(back.inferState()).isEqualTo(s.inferState());
+        assertThat(back.chunkCount()).isEqualTo(s.chunkCount());
+        assertThat(StreamStateCodec.encode(back, StreamStateCodec.VERSION_1)).isEqualTo(v1);
+        // upgraded on the next write
+        assertThat(StreamStateCodec.versionOf(back.toBytes())).isEqualTo(StreamStateCodec.CURRENT_VERSION);
+    }
+
+    @Test
+    void thePoolingMemoryFindsTheMostSimilarSketchAndForgetsTheOldest() {
+        PoolingMemory m = new PoolingMemory(2, 2, 1);
+        float[] out = new float[1];
+        assertThat(m.nearest(new float[] {1, 0}, out)).isEqualTo(-1);
+        m.remember(new float[] {1, 0}, new float[] {10});
+        m.remember(new float[] {0, 1}, new float[] {20});
+        assertThat(m.nearest(new float[] {0.2f, 0.9f}, out)).isEqualTo(1);
+        assertThat(out[0]).isEqualTo(20f);
+        assertThat(m.nearest(new float[] {0.5f, 0.5f}, out)).isEqualTo(0);   // a tie: the oldest
+        assertThat(out[0]).isEqualTo(10f);
+        m.remember(new float[] {0.9f, 0.1f}, new float[] {30});            // forgets {1, 0}
+        assertThat(m.size()).isEqualTo(2);
+        m.nearest(new float[] {1, 0}, out);
+        assertThat(out[0]).isEqualTo(30f);
+        assertThat(m.copy().nearest(new float[] {0, 1}, out)).isEqualTo(0);
+        assertThat(out[0]).isEqualTo(20f);
     }
 
     @Test
@@ -90,9 +132,9 @@ class StreamStateTest {
         byte[] magic = bytes.clone();
         magic[0] = 'X';
         assertThatThrownBy(() -> StreamState.fromBytes(magic)).hasMessage("Bad input: not a stream state (bad magic)");
-        byte[] v2 = bytes.clone();
-        ByteBuffer.wrap(v2).putInt(4, 2);
-        assertThatThrownBy(() -> StreamState.fromBytes(v2)).hasMessageContaining("unsupported stream state version 2");
+        byte[] v3 = bytes.clone();
+        ByteBuffer.wrap(v3).putInt(4, 3);
+        assertThatThrownBy(() -> StreamState.fromBytes(v3)).hasMessageContaining("unsupported stream state version 3");
         byte[] tag = bytes.clone();
         tag[8] = 'Z';
         assertThatThrownBy(() -> StreamState.fromBytes(tag)).hasMessageContaining("expected section HEAD");

@@ -47,6 +47,41 @@ public final class Charts {
         return written;
     }
 
+    /** The MACs-vs-quality chart: one frontier per tier-1 variant and skip rule, the targets as lines. */
+    public static String qualityChart(QualityCurve q, Path dir) throws IOException {
+        return qualityChart(q, dir, "mac-quality.png");
+    }
+
+    /** {@link #qualityChart(QualityCurve, Path)} under another file name. */
+    public static String qualityChart(QualityCurve q, Path dir, String name) throws IOException {
+        XYSeriesCollection col = new XYSeriesCollection();
+        for (QualityCurve.Curve c : q.curves()) {
+            XYSeries s = new XYSeries(c.name());
+            for (double[] p : c.frontier()) s.add(100 * p[0], p[1]);
+            if (!s.isEmpty()) col.addSeries(s);
+        }
+        if (col.getSeriesCount() == 0) return null;
+        JFreeChart c = ChartFactory.createXYLineChart("Document cosine to ungated against MACs (" + q.corpus() + ")",
+                "MACs, % of ungated", "document cosine to ungated, mean", col);
+        XYPlot plot = c.getXYPlot();
+        styleLines(plot, col.getSeriesCount());
+        org.jfree.chart.plot.ValueMarker mac = new org.jfree.chart.plot.ValueMarker(100 * q.targetMacRatio());
+        mac.setPaint(Color.GRAY);
+        mac.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        mac.setLabel("MAC target " + Math.round(100 * q.targetMacRatio()) + " %");
+        plot.addDomainMarker(mac);
+        org.jfree.chart.plot.ValueMarker cos = new org.jfree.chart.plot.ValueMarker(q.targetCosine());
+        cos.setPaint(Color.GRAY);
+        cos.setStroke(mac.getStroke());
+        cos.setLabel("cosine target " + q.targetCosine());
+        plot.addRangeMarker(cos);
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        y.setAutoRangeIncludesZero(false);
+        Files.createDirectories(dir);
+        ChartUtils.saveChartAsPNG(dir.resolve(name).toFile(), c, WIDTH, HEIGHT);
+        return name;
+    }
+
     private static void save(JFreeChart chart, Path dir, String name, List<String> written) throws IOException {
         if (chart == null) return;
         ChartUtils.saveChartAsPNG(dir.resolve(name).toFile(), chart, WIDTH, HEIGHT);

@@ -181,6 +181,12 @@ public final class Report {
         extra(b, "Gated quality on SpamAssassin (mcgt eval)", "quality", "The calibrated policy's natural mix on "
                 + "real e-mails, with the quality figures of `mcgt eval` beside its savings (input file "
                 + "`gated-quality.json`).");
+        extra(b, "Gated quality per MAC (mcgt calibrate --target-cosine)", "frontier", "Every policy `mcgt calibrate "
+                + "--target-cosine` explored on its sample, replayed exactly: per tier-1 variant and skip rule, the best "
+                + "document cosine to the ungated vectors within each MAC budget, and the chart of the whole frontier "
+                + "with the targets (input files `quality-curve.json`, `quality-frontier.json` of "
+                + "`scripts/bench-quality.sh`).");
+        chart(b, "mac-quality.png", "Document cosine to ungated against MACs, one curve per tier-1 variant and skip rule");
         extra(b, "Flink job throughput", "flink", "Documents per second of the Flink scoring job (input file "
                 + "`flink-throughput.json`).");
         others(b);

@@ -18,12 +18,16 @@ import java.util.Map;
  * ReportMain report --results DIR [--out docs/BENCHMARKS.md] [--charts docs/charts]
  *                   [--peers FILE] [--flink FILE] [--command TEXT]
  * ReportMain gemm   FILE.json...                               print the GMAC/s table of GemmBenchmark results
+ * ReportMain quality --results DIR [--charts docs/charts] [--name mac-quality.png]
+ *                                                             draw the chart from DIR/quality-curve.json
+ *                                                             and print DIR/quality-frontier.json as a table
  * </pre>
  *
  * <p>A results folder holds JMH JSON files ({@code jmh*.json}, any number: the suite runs in groups), the work
  * files the benchmarks write through {@code dev.mcgt.bench.WorkRecorder} ({@code work-*.json}: counters of one
  * request, for bytes moved and estimated energy), {@code env.json}, and optionally the two tables measured
- * outside JMH. Those are read from {@code --peers} / {@code --flink}, else from {@code peers-spamassassin.json} /
+ * outside JMH, and {@code quality-curve.json} / {@code quality-frontier.json} of {@code scripts/bench-quality.sh}
+ * (the MACs-vs-quality chart, see {@link QualityCurve}, and its table). The two tables are read from {@code --peers} / {@code --flink}, else from {@code peers-spamassassin.json} /
  * {@code flink-throughput.json} in the results folder; when absent, their sections say "not measured in this
  * run". Both use one small format:
  *
@@ -73,10 +77,16 @@ public final class ReportMain {
                         .ifPresent(t -> extra.put("flink", t));
                 Results.extra(Path.of(opts.getOrDefault("quality", dir.resolve("gated-quality.json").toString())))
                         .ifPresent(t -> extra.put("quality", t));
+                Results.extra(dir.resolve("quality-frontier.json")).ifPresent(t -> extra.put("frontier", t));
                 Results results = Results.load(dir, extra);
                 if (results.jmh().isEmpty()) usage("no jmh*.json results in " + dir);
                 String command = opts.getOrDefault("command", "scripts/bench.sh");
-                List<String> written = Charts.write(new Report(results, List.of(), command), charts);
+                List<String> written = new ArrayList<>(Charts.write(new Report(results, List.of(), command), charts));
+                var curve = QualityCurve.read(dir.resolve("quality-curve.json"));
+                if (curve.isPresent()) {
+                    String chart = Charts.qualityChart(curve.get(), charts);
+                    if (chart != null) written.add(chart);
+                }
                 String md = new Report(results, written, command).render();
                 Path parent = out.toAbsolutePath().getParent();
                 if (parent != null) Files.createDirectories(parent);
@@ -105,6 +115,15 @@ public final class ReportMain {
                 Results.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), table);
                 System.out.println("peers: " + out);
             }
+            case "quality" -> {
+                Path dir = Path.of(required(opts, "results"));
+                var curve = QualityCurve.read(dir.resolve("quality-curve.json"));
+                if (curve.isEmpty()) usage("no quality-curve.json in " + dir);
+                String chart = Charts.qualityChart(curve.get(), Path.of(opts.getOrDefault("charts", "docs/charts")),
+                        opts.getOrDefault("name", "mac-quality.png"));
+                Results.extra(dir.resolve("quality-frontier.json")).ifPresent(t -> System.out.print(t.render()));
+                System.out.println("quality: chart " + chart);
+            }
             case "gemm" -> {
                 List<JmhRecord> recs = new ArrayList<>();
                 for (String f : positional) {
@@ -114,7 +133,7 @@ public final class ReportMain {
                 }
                 if (!recs.isEmpty()) System.out.print(Report.gemmTable(recs));
             }
-            default -> usage("unknown command '" + args[0] + "' (expected env, report, peers or gemm)");
+            default -> usage("unknown command '" + args[0] + "' (expected env, report, peers, quality or gemm)");
         }
     }
 

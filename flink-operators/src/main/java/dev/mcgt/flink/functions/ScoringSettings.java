@@ -8,6 +8,8 @@ import dev.mcgt.config.PolicyJson;
 import dev.mcgt.runtime.GatedTransformer;
 import dev.mcgt.runtime.RuntimeOptions;
 import dev.mcgt.scoring.DocumentScorer;
+import dev.mcgt.scoring.GatingProfile;
+import dev.mcgt.scoring.GatingProfileJson;
 import dev.mcgt.scoring.ScorerConfig;
 import dev.mcgt.scoring.UngatedMacs;
 import java.io.Serializable;
@@ -15,10 +17,12 @@ import java.time.Duration;
 
 /**
  * Everything the {@link GatedScoringFunction} needs to build its scorer, as one serializable value shipped with
- * the job graph. The policy travels as its JSON text ({@link PolicyJson}), so this stays plain data.
+ * the job graph. The policy travels as its JSON text — a policy file, {@link PolicyJson} thresholds plus the
+ * optional sections of a {@link GatingProfile} ({@link GatingProfileJson}: tier-1 variant, skip rule, cross-chunk
+ * context, lens) — so this stays plain data.
  *
  * @param model          where the weights come from
- * @param policyJson     the gate policy as JSON
+ * @param policyJson     the gating profile as a policy file's JSON
  * @param gate           true: the gate picks each chunk's tier; false: every chunk runs ungated (tier 0)
  * @param skipOnCacheHit skip a chunk whose tokens equal the stream's last computed chunk (reason CACHE_HIT)
  * @param spikeDetection run the spike detector (novelty packets); off, the gate decides on λ alone
@@ -38,7 +42,7 @@ public record ScoringSettings(ModelSource model, String policyJson, boolean gate
     public ScoringSettings {
         if (model == null) throw McgtException.badConfig("the model source must be set");
         if (policyJson == null) throw McgtException.badConfig("the gate policy must be set");
-        PolicyJson.fromJson(policyJson);
+        GatingProfileJson.fromJson(policyJson);
         if (stateTtl == null || stateTtl.isNegative()) {
             throw McgtException.badConfig("state TTL must be zero (off) or positive, got " + stateTtl);
         }
@@ -56,6 +60,12 @@ public record ScoringSettings(ModelSource model, String policyJson, boolean gate
 
     public ScoringSettings withModel(ModelSource v) {
         return new ScoringSettings(v, policyJson, gate, skipOnCacheHit, spikeDetection, stateTtl, latencyWindow);
+    }
+
+    /** These settings with a whole gating profile (thresholds, tier-1 variant, skip rule, context, lens). */
+    public ScoringSettings withProfile(GatingProfile v) {
+        return new ScoringSettings(model, GatingProfileJson.toJson(v), gate, skipOnCacheHit, spikeDetection, stateTtl,
+                latencyWindow);
     }
 
     public ScoringSettings withPolicy(GatePolicy v) {
@@ -88,22 +98,29 @@ public record ScoringSettings(ModelSource model, String policyJson, boolean gate
         return PolicyJson.fromJson(policyJson);
     }
 
+    /** The gating profile (the policy file's sections, defaults for absent ones). */
+    public GatingProfile profile() {
+        return GatingProfileJson.fromJson(policyJson);
+    }
+
     /** Whether unfinished documents expire. */
     public boolean ttlEnabled() {
         return !stateTtl.isZero();
     }
 
     /**
-     * A scorer over shared weights: the model with this policy and options (the JVM's kernel), the default
-     * probe, the spike detector of the policy (or none), no chunking (chunks arrive ready), analytic ungated MACs.
-     * Not thread-safe: one per function instance.
+     * A scorer over shared weights: the model with this profile's policy, tier-1 variant and context (the JVM's
+     * kernel; decoders: truncated tier 1, no lens), the default probe, the spike detector of the policy (or none),
+     * no chunking (chunks arrive ready), analytic ungated MACs, the profile's skip rule and lens. Not thread-safe:
+     * one per function instance.
      */
     public DocumentScorer newScorer(SharedModels.SharedModel m) {
-        GatePolicy p = policy();
+        GatingProfile profile = profile().forModel(m.weights().config());
+        GatePolicy p = profile.policy();
         GatedTransformer t = new GatedTransformer(m.weights(), p,
-                RuntimeOptions.defaults().withSkipOnCacheHit(skipOnCacheHit));
+                profile.runtimeOptions(RuntimeOptions.defaults().withSkipOnCacheHit(skipOnCacheHit)));
         SpikeDetectorConfig spikes = spikeDetection ? SpikeDetectorConfig.fromPolicy(p) : SpikeDetectorConfig.disabled();
         return new DocumentScorer(t, m.fingerprint(), CoherenceProbeConfig.defaults(), spikes,
-                new ScorerConfig(0, 0, gate, UngatedMacs.ANALYTIC));
+                profile.scorerConfig(new ScorerConfig(0, 0, gate, UngatedMacs.ANALYTIC)));
     }
 }

@@ -2,6 +2,7 @@ package dev.mcgt.flink.state;
 
 import dev.mcgt.McgtException;
 import dev.mcgt.stream.StreamState;
+import dev.mcgt.stream.StreamStateCodec;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -17,14 +18,16 @@ import org.apache.flink.core.memory.DataOutputView;
  * No Kryo, no Java serialization; the same bytes on the heap backend's snapshots and in RocksDB.
  *
  * <pre>
- * format 1: int length, codec bytes
- * format 2: int length, codec bytes, int CRC-32C of the codec bytes (the current format)
+ * format 1: int length, codec bytes (codec version 1)
+ * format 2: int length, codec bytes, int CRC-32C of the codec bytes (codec version 1)
+ * format 3: as format 2, codec version 2 (with the pooling memory of skipped chunks; the current format)
  * </pre>
  *
  * The format is the version of this serializer's {@link StreamStateSerializerSnapshot}: state written in an
  * older format is read with the older framing and rewritten in the current one (Flink's state migration).
- * Every format reads every codec version the core supports; a corrupt or truncated value is an
- * {@link IOException} naming the problem.
+ * Every format reads every codec version the core supports, and formats 1 and 2 write codec version 1, so that
+ * state written for an older build stays readable by it; a corrupt or truncated value is an {@link IOException}
+ * naming the problem.
  */
 public final class StreamStateSerializer extends TypeSerializer<StreamState> {
     private static final long serialVersionUID = 1L;
@@ -33,8 +36,10 @@ public final class StreamStateSerializer extends TypeSerializer<StreamState> {
     public static final int FORMAT_V1 = 1;
     /** Length-prefixed codec bytes followed by their CRC-32C. */
     public static final int FORMAT_V2 = 2;
+    /** Format 2's framing around codec version 2. */
+    public static final int FORMAT_V3 = 3;
     /** The format this build writes. */
-    public static final int CURRENT_FORMAT = FORMAT_V2;
+    public static final int CURRENT_FORMAT = FORMAT_V3;
     /** The serializer of the current format. */
     public static final StreamStateSerializer INSTANCE = new StreamStateSerializer(CURRENT_FORMAT);
 
@@ -50,12 +55,12 @@ public final class StreamStateSerializer extends TypeSerializer<StreamState> {
     }
 
     /**
-     * The serializer of a format ({@link #FORMAT_V1} or {@link #FORMAT_V2}): reads and writes that framing.
-     * Writing an older format keeps savepoints readable by an older build.
+     * The serializer of a format ({@link #FORMAT_V1} .. {@link #FORMAT_V3}): reads and writes that framing and
+     * codec version. Writing an older format keeps savepoints readable by an older build.
      */
     public static StreamStateSerializer ofFormat(int format) {
         if (format == CURRENT_FORMAT) return INSTANCE;
-        if (format == FORMAT_V1) return new StreamStateSerializer(FORMAT_V1);
+        if (format == FORMAT_V1 || format == FORMAT_V2) return new StreamStateSerializer(format);
         throw McgtException.badConfig("unknown stream state format " + format + " (this build knows 1.." + CURRENT_FORMAT + ")");
     }
 
@@ -77,7 +82,7 @@ public final class StreamStateSerializer extends TypeSerializer<StreamState> {
 
     @Override
     public void serialize(StreamState record, DataOutputView target) throws IOException {
-        byte[] bytes = record.toBytes();
+        byte[] bytes = format >= FORMAT_V3 ? record.toBytes() : StreamStateCodec.encode(record, StreamStateCodec.VERSION_1);
         target.writeInt(bytes.length);
         target.write(bytes);
         if (format >= FORMAT_V2) target.writeInt(crc(bytes));

@@ -10,7 +10,7 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * What a checkpoint or savepoint records about the {@link StreamStateSerializer}: its format, written as the
- * snapshot version (the payload is empty in formats 1 and 2).
+ * snapshot version (the payload is empty in formats 1 to 3).
  *
  * <p>On restore Flink asks the new serializer's snapshot about the stored one
  * ({@link #resolveSchemaCompatibility}): the same format is compatible as is; an older format is compatible after

@@ -146,18 +146,25 @@ class GatedRestoreTest {
         }
     }
 
+    static Stream<Arguments> backendsFormatsAndTtl() {
+        return Stream.of(Arguments.of(Backend.HEAP, StreamStateSerializer.FORMAT_V1, true),
+                Arguments.of(Backend.HEAP, StreamStateSerializer.FORMAT_V2, false),
+                Arguments.of(Backend.ROCKSDB, StreamStateSerializer.FORMAT_V1, false),
+                Arguments.of(Backend.ROCKSDB, StreamStateSerializer.FORMAT_V2, true));
+    }
+
     static Stream<Arguments> backendsWithAndWithoutTtl() {
         return Stream.of(Arguments.of(Backend.HEAP, true), Arguments.of(Backend.HEAP, false),
                 Arguments.of(Backend.ROCKSDB, true), Arguments.of(Backend.ROCKSDB, false));
     }
 
-    @ParameterizedTest(name = "{0}, ttl {1}")
-    @MethodSource("backendsWithAndWithoutTtl")
-    void stateWrittenInTheOlderFormatIsMigratedOnRestore(Backend backend, boolean ttl) throws Exception {
+    @ParameterizedTest(name = "{0}, from format {1}, ttl {2}")
+    @MethodSource("backendsFormatsAndTtl")
+    void stateWrittenInAnOlderFormatIsMigratedOnRestore(Backend backend, int format, boolean ttl) throws Exception {
         Run reference = uninterrupted(backend);
         List<DocumentChunk> in = input();
         ScoringSettings settings = ttl ? Docs.settings() : Docs.settings().withStateTtl(Duration.ZERO);
-        GatedScoringFunction old = new GatedScoringFunction(settings).withStateFormat(StreamStateSerializer.FORMAT_V1);
+        GatedScoringFunction old = new GatedScoringFunction(settings).withStateFormat(format);
         OperatorSubtaskState v1Snapshot;
         List<ChunkScore> scores = new ArrayList<>();
         try (ScoringHarness first = ScoringHarness.open(old, backend)) {
@@ -176,7 +183,7 @@ class GatedRestoreTest {
         }
         assertThat(scores).containsExactlyElementsOf(reference.scores());
 
-        // the new snapshot is format 2: the old build's serializer refuses it, the current one reads it
+        // the new snapshot is the current format: the old build's serializer refuses it, the current one reads it
         assertThatThrownBy(() -> ScoringHarness.restore(old, backend, v2Snapshot).close())
                 .hasStackTraceContaining("must not be incompatible");
         try (ScoringHarness third = ScoringHarness.restore(new GatedScoringFunction(settings), backend, v2Snapshot)) {

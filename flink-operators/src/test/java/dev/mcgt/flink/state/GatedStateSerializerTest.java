@@ -8,6 +8,7 @@ import dev.mcgt.model.SyntheticWeights;
 import dev.mcgt.runtime.GatedTransformer;
 import dev.mcgt.scoring.DocumentScorer;
 import dev.mcgt.stream.StreamState;
+import dev.mcgt.stream.StreamStateCodec;
 import dev.mcgt.config.GatePolicy;
 import dev.mcgt.runtime.RuntimeOptions;
 import java.io.IOException;
@@ -56,18 +57,20 @@ class GatedStateSerializerTest {
 
     @Test
     void everyFormatRoundTripsTheCodecBytesExactly() throws IOException {
-        for (int format : new int[] {StreamStateSerializer.FORMAT_V1, StreamStateSerializer.FORMAT_V2}) {
+        for (int format : new int[] {StreamStateSerializer.FORMAT_V1, StreamStateSerializer.FORMAT_V2,
+                StreamStateSerializer.FORMAT_V3}) {
             StreamStateSerializer s = StreamStateSerializer.ofFormat(format);
             byte[] bytes = write(s, state);
-            byte[] codec = state.toBytes();
-            assertThat(bytes.length).isEqualTo(4 + codec.length + (format == 2 ? 4 : 0));
-            assertThat(read(s, bytes).toBytes()).isEqualTo(codec);
+            // formats 1 and 2 write codec version 1 (what their builds read), format 3 the current codec
+            byte[] codec = format >= 3 ? state.toBytes() : StreamStateCodec.encode(state, StreamStateCodec.VERSION_1);
+            assertThat(bytes.length).isEqualTo(4 + codec.length + (format >= 2 ? 4 : 0));
+            assertThat(StreamStateCodec.encode(read(s, bytes), format >= 3 ? 2 : 1)).isEqualTo(codec);
             // the compact form: INT8 KV positions cost 2·hidden + 8·heads bytes each, plus small histories
             long kv = (long) state.inferState().kvCache().totalLength() * state.inferState().kvCache().bytesPerPosition();
             assertThat((long) codec.length).isLessThan(kv + 8_192);
         }
-        assertThat(StreamStateSerializer.ofFormat(2)).isSameAs(StreamStateSerializer.INSTANCE);
-        assertThatThrownBy(() -> StreamStateSerializer.ofFormat(3)).hasMessageContaining("unknown stream state format 3");
+        assertThat(StreamStateSerializer.ofFormat(3)).isSameAs(StreamStateSerializer.INSTANCE);
+        assertThatThrownBy(() -> StreamStateSerializer.ofFormat(4)).hasMessageContaining("unknown stream state format 4");
     }
 
     @Test
@@ -101,7 +104,7 @@ class GatedStateSerializerTest {
         assertThat(c).isNotSameAs(state).isEqualTo(state);
         assertThat(c.inferState()).isNotSameAs(state.inferState());
         assertThat(StreamStateSerializer.INSTANCE.copy((StreamState) null)).isNull();
-        for (int format : new int[] {1, 2}) {
+        for (int format : new int[] {1, 2, 3}) {
             StreamStateSerializer s = StreamStateSerializer.ofFormat(format);
             byte[] bytes = write(s, state);
             DataOutputSerializer out = new DataOutputSerializer(64);
@@ -131,7 +134,7 @@ class GatedStateSerializerTest {
         TypeSerializerSnapshot<StreamState> v1 = roundTrip(StreamStateSerializer.ofFormat(1).snapshotConfiguration());
         TypeSerializerSnapshot<StreamState> v2 = roundTrip(StreamStateSerializer.INSTANCE.snapshotConfiguration());
         assertThat(((StreamStateSerializerSnapshot) v1).format()).isEqualTo(1);
-        assertThat(((StreamStateSerializerSnapshot) v2).format()).isEqualTo(2);
+        assertThat(((StreamStateSerializerSnapshot) v2).format()).isEqualTo(3);
         assertThat(v1.restoreSerializer()).isEqualTo(StreamStateSerializer.ofFormat(1));
         assertThat(v2.restoreSerializer()).isSameAs(StreamStateSerializer.INSTANCE);
         assertThat(new StreamStateSerializerSnapshot().getCurrentVersion()).isEqualTo(StreamStateSerializer.CURRENT_FORMAT);
@@ -149,8 +152,8 @@ class GatedStateSerializerTest {
 
     @Test
     void aSnapshotOfAnUnknownNewerFormatFailsWithAClearMessage() {
-        assertThatThrownBy(() -> new StreamStateSerializerSnapshot().readSnapshot(3, new DataInputDeserializer(new byte[0]),
-                getClass().getClassLoader())).isInstanceOf(IOException.class).hasMessageContaining("format 3")
-                .hasMessageContaining("1..2");
+        assertThatThrownBy(() -> new StreamStateSerializerSnapshot().readSnapshot(4, new DataInputDeserializer(new byte[0]),
+                getClass().getClassLoader())).isInstanceOf(IOException.class).hasMessageContaining("format 4")
+                .hasMessageContaining("1..3");
     }
 }

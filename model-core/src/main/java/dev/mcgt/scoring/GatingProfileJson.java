@@ -1,0 +1,249 @@
+package dev.mcgt.scoring;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcgt.McgtException;
+import dev.mcgt.config.GatePolicy;
+import dev.mcgt.config.PolicyJson;
+import dev.mcgt.runtime.CrossChunkContext;
+import dev.mcgt.runtime.TokenPruning;
+import dev.mcgt.runtime.TruncatedTier;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A {@link GatingProfile} as a policy file: the {@link PolicyJson} threshold fields, plus optional sections
+ * (absent ones take the defaults of {@link GatingProfile#of}, so every plain policy file is a profile):
+ *
+ * <pre>
+ * "tier1": {"variant": "truncated" | "lens" | "pruned" | "pruned+lens",
+ *           "afterLayers": 1, "keepTokens": 32,            (the pruned variants: both required)
+ *           "layers": 1, "tokens": 128}                    (truncated variants: optional own sizes)
+ * "skipRule": "nearest" | "none"
+ * "crossChunkContext": "model-default" | "on" | "off"
+ * "lens": {"format": "mcgt-lens", "version": 1, "modelFingerprint": "…", "source": "truncated" | "pruned",
+ *          "dimension": d, "ridge": α, "pairs": n,
+ *          "weights": base64 of d·d big-endian f32 (row-major), "bias": base64 of d big-endian f32}
+ * </pre>
+ *
+ * The lens is stored bit-exactly (base64 of the floats), versioned, with the fingerprint of the model it was
+ * fitted on; a variant with a lens requires the "lens" section and one without forbids it. Reading is strict like
+ * {@link PolicyJson}: unknown fields, wrong types and bad values are one BAD_CONFIG line naming the field.
+ */
+public final class GatingProfileJson {
+    /** The lens section's format name. */
+    public static final String LENS_FORMAT = "mcgt-lens";
+    /** The lens section's version. */
+    public static final int LENS_VERSION = 1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private GatingProfileJson() { }
+
+    /** The profile as a policy file's JSON (thresholds first, in record order). */
+    public static String toJson(GatingProfile p) {
+        try {
+            ObjectNode root = (ObjectNode) MAPPER.readTree(PolicyJson.toJson(p.policy()));
+            ObjectNode t = root.putObject("tier1");
+            t.put("variant", p.variant().label());
+            if (p.pruning() != null) {
+                t.put("afterLayers", p.pruning().afterLayers());
+                t.put("keepTokens", p.pruning().keepTokens());
+            }
+            if (p.truncated() != null) {
+                t.put("layers", p.truncated().layers());
+                t.put("tokens", p.truncated().tokens());
+            }
+            root.put("skipRule", p.skipRule().label());
+            root.put("crossChunkContext", contextLabel(p.context()));
+            if (p.lens() != null) root.set("lens", lensNode(p.lens()));
+            return MAPPER.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a gating profile", e);
+        }
+    }
+
+    /** Parses a policy file's JSON into a profile (its thresholds through {@link PolicyJson#fromJson}). */
+    public static GatingProfile fromJson(String json) {
+        GatePolicy policy = PolicyJson.fromJson(json);
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw McgtException.badConfig("policy is not valid JSON: " + e.getOriginalMessage());
+        }
+        GatingProfile p = GatingProfile.of(policy);
+        GatingProfile.Variant variant = GatingProfile.Variant.PRUNED;
+        JsonNode t = root.get("tier1");
+        if (t != null) {
+            if (!t.isObject()) throw McgtException.badConfig("policy field 'tier1' must be an object");
+            only(t, "tier1", Set.of("variant", "afterLayers", "keepTokens", "layers", "tokens"));
+            variant = GatingProfile.Variant.parse(text(t, "variant", "tier1.variant"));
+            if (variant.pruned()) {
+                if (t.has("layers") || t.has("tokens")) {
+                    throw McgtException.badConfig("policy field 'tier1': layers and tokens are for the truncated variants");
+                }
+                p = p.withPruning(new TokenPruning(integer(t, "afterLayers", "tier1.afterLayers"),
+                        integer(t, "keepTokens", "tier1.keepTokens")));
+            } else {
+                if (t.has("afterLayers") || t.has("keepTokens")) {
+                    throw McgtException.badConfig("policy field 'tier1': afterLayers and keepTokens are for the pruned variants");
+                }
+                p = p.withPruning(null);
+                if (t.has("layers") || t.has("tokens")) {
+                    p = p.withTruncated(new TruncatedTier(integer(t, "layers", "tier1.layers"), integer(t, "tokens", "tier1.tokens")));
+                }
+            }
+        }
+        JsonNode s = root.get("skipRule");
+        if (s != null) {
+            if (!s.isTextual()) throw McgtException.badConfig("policy field 'skipRule' must be a string");
+            p = p.withSkipRule(SkipRule.parse(s.textValue()));
+        }
+        JsonNode c = root.get("crossChunkContext");
+        if (c != null) {
+            if (!c.isTextual()) throw McgtException.badConfig("policy field 'crossChunkContext' must be a string");
+            p = p.withContext(parseContext(c.textValue()));
+        }
+        JsonNode l = root.get("lens");
+        if (l != null) p = p.withLens(lens(l));
+        if (variant.usesLens() && p.lens() == null) {
+            throw McgtException.badConfig("policy: tier-1 variant " + variant.label() + " needs a 'lens' section (from mcgt calibrate)");
+        }
+        if (!variant.usesLens() && p.lens() != null) {
+            throw McgtException.badConfig("policy: tier-1 variant " + variant.label() + " takes no lens, but the file has one");
+        }
+        if (p.lens() != null && !p.lens().source().equals(variant.pruned() ? "pruned" : "truncated")) {
+            throw McgtException.badConfig("policy: the lens maps " + p.lens().source() + " vectors, the variant is "
+                    + variant.label());
+        }
+        return p;
+    }
+
+    /** Reads a policy file as a profile; errors name the file. */
+    public static GatingProfile load(Path path) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw McgtException.badConfig("cannot read policy file '" + path + "': no such file");
+        } catch (IOException e) {
+            throw McgtException.badConfig("cannot read policy file '" + path + "': " + e.getMessage());
+        }
+        try {
+            return fromJson(text);
+        } catch (McgtException e) {
+            throw McgtException.badConfig("policy file '" + path + "': " + e.detail());
+        }
+    }
+
+    /** Writes a profile as a policy file. */
+    public static void save(GatingProfile p, Path path) {
+        try {
+            Files.writeString(path, toJson(p), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw McgtException.badConfig("cannot write policy file '" + path + "': " + e.getMessage());
+        }
+    }
+
+    /** The file name of a cross-chunk context choice. */
+    public static String contextLabel(CrossChunkContext c) {
+        return c.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Parses {@link #contextLabel}. */
+    public static CrossChunkContext parseContext(String s) {
+        for (CrossChunkContext c : CrossChunkContext.values()) if (contextLabel(c).equals(s)) return c;
+        throw McgtException.badConfig("unknown cross-chunk context '" + s + "' (expected model-default, on or off)");
+    }
+
+    private static ObjectNode lensNode(TunedLens lens) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("format", LENS_FORMAT);
+        o.put("version", LENS_VERSION);
+        o.put("modelFingerprint", lens.modelFingerprint());
+        o.put("source", lens.source());
+        o.put("dimension", lens.dimension());
+        o.put("ridge", lens.ridge());
+        o.put("pairs", lens.pairs());
+        o.put("weights", floats(lens.weights()));
+        o.put("bias", floats(lens.bias()));
+        return o;
+    }
+
+    private static TunedLens lens(JsonNode l) {
+        if (!l.isObject()) throw McgtException.badConfig("policy field 'lens' must be an object");
+        only(l, "lens", Set.of("format", "version", "modelFingerprint", "source", "dimension", "ridge", "pairs", "weights", "bias"));
+        if (!LENS_FORMAT.equals(text(l, "format", "lens.format"))) {
+            throw McgtException.badConfig("policy field 'lens.format' must be " + LENS_FORMAT);
+        }
+        int version = integer(l, "version", "lens.version");
+        if (version != LENS_VERSION) {
+            throw McgtException.badConfig("unsupported lens version " + version + " (this build reads " + LENS_VERSION + ")");
+        }
+        int d = integer(l, "dimension", "lens.dimension");
+        if (d < 1 || d > 1 << 14) throw McgtException.badConfig("policy field 'lens.dimension' is out of range");
+        JsonNode ridge = l.get("ridge");
+        if (ridge == null || !ridge.isNumber()) throw McgtException.badConfig("policy field 'lens.ridge' must be a number");
+        float[] w = floats(text(l, "weights", "lens.weights"), d * d, "lens.weights");
+        float[] b = floats(text(l, "bias", "lens.bias"), d, "lens.bias");
+        return new TunedLens(text(l, "modelFingerprint", "lens.modelFingerprint"), text(l, "source", "lens.source"), d, w,
+                b, ridge.doubleValue(), integer(l, "pairs", "lens.pairs"));
+    }
+
+    private static String floats(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length);
+        for (float f : v) b.putFloat(f);
+        return Base64.getEncoder().encodeToString(b.array());
+    }
+
+    private static float[] floats(String base64, int count, String field) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw McgtException.badConfig("policy field '" + field + "' is not base64");
+        }
+        if (bytes.length != 4L * count) {
+            throw McgtException.badConfig("policy field '" + field + "' holds " + bytes.length / 4 + " floats, expected " + count);
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) v[i] = b.getFloat();
+        return v;
+    }
+
+    private static void only(JsonNode o, String name, Set<String> allowed) {
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) throw McgtException.badConfig("unknown field '" + f + "' in policy field '" + name + "'");
+        }
+    }
+
+    private static String text(JsonNode o, String key, String name) {
+        JsonNode v = o.get(key);
+        if (v == null) throw McgtException.badConfig("policy field '" + name + "' is missing");
+        if (!v.isTextual()) throw McgtException.badConfig("policy field '" + name + "' must be a string");
+        return v.textValue();
+    }
+
+    private static int integer(JsonNode o, String key, String name) {
+        JsonNode v = o.get(key);
+        if (v == null) throw McgtException.badConfig("policy field '" + name + "' is missing");
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) throw McgtException.badConfig("policy field '" + name + "' must be an integer");
+        return v.intValue();
+    }
+}

@@ -1,0 +1,198 @@
+package dev.mcgt.scoring;
+
+import dev.mcgt.McgtException;
+import java.util.List;
+
+/**
+ * A per-model affine map from a reduced tier's chunk vector to the final layer's chunk vector (the "tuned lens"
+ * idea: a linear read-out of an intermediate layer in the last layer's space), fitted by ridge least squares on
+ * pairs measured on a calibration sample. {@link #apply} gives {@code normalise(W·x + b)}.
+ *
+ * <p>Fitting solves the normal equations {@code (XᵀX + α·I)·[W b]ᵀ = XᵀY} in double precision (the bias column
+ * is not penalised) with a Cholesky factorisation; application is plain sequential f32 in a fixed order, so the
+ * same lens gives the same bits on every machine and thread. Immutable.
+ *
+ * @param modelFingerprint the model the pairs were measured on (a lens only fits that model)
+ * @param source           which reduced tier's vectors it maps (e.g. {@code truncated})
+ * @param dimension        vector width d
+ * @param weights          W, d×d row-major: out[i] = Σ_j W[i·d + j]·x[j] + bias[i]
+ * @param bias             b, d values
+ * @param ridge            the α it was fitted with
+ * @param pairs            how many pairs it was fitted on
+ */
+public record TunedLens(String modelFingerprint, String source, int dimension, float[] weights, float[] bias,
+                        double ridge, int pairs) {
+
+    /** Checks shapes and values; copies the arrays. */
+    public TunedLens {
+        if (modelFingerprint == null || modelFingerprint.isEmpty()) throw McgtException.badConfig("lens: model fingerprint is missing");
+        if (source == null || source.isEmpty()) throw McgtException.badConfig("lens: source tier is missing");
+        if (dimension < 1) throw McgtException.badConfig("lens: dimension must be positive, got " + dimension);
+        if (weights == null || weights.length != (long) dimension * dimension) {
+            throw McgtException.badConfig("lens: weights must hold " + dimension + "×" + dimension + " values");
+        }
+        if (bias == null || bias.length != dimension) throw McgtException.badConfig("lens: bias must hold " + dimension + " values");
+        for (float v : weights) if (!Float.isFinite(v)) throw McgtException.badConfig("lens: weights must be finite");
+        for (float v : bias) if (!Float.isFinite(v)) throw McgtException.badConfig("lens: bias must be finite");
+        if (!(ridge >= 0) || Double.isInfinite(ridge)) throw McgtException.badConfig("lens: ridge must be a finite number >= 0");
+        if (pairs < 0) throw McgtException.badConfig("lens: pair count cannot be negative");
+        weights = weights.clone();
+        bias = bias.clone();
+    }
+
+    @Override public float[] weights() { return weights.clone(); }
+
+    @Override public float[] bias() { return bias.clone(); }
+
+    /**
+     * {@code out = normalise(W·x + b)} (zeros when that is the zero vector). {@code out} may not be {@code x}.
+     */
+    public void apply(float[] x, float[] out) {
+        int d = dimension;
+        if (x.length < d || out.length < d) throw McgtException.badInput("lens: vectors must hold " + d + " values");
+        if (x == out) throw McgtException.badInput("lens: input and output must differ");
+        float ss = 0f;
+        for (int i = 0; i < d; i++) {
+            float s = bias[i];
+            int o = i * d;
+            for (int j = 0; j < d; j++) s += weights[o + j] * x[j];
+            out[i] = s;
+            ss += s * s;
+        }
+        float norm = (float) Math.sqrt(ss);
+        float inv = norm > 0f ? 1f / norm : 0f;
+        for (int i = 0; i < d; i++) out[i] *= inv;
+    }
+
+    /** {@link #apply} into a new array. */
+    public float[] apply(float[] x) {
+        float[] out = new float[dimension];
+        apply(x, out);
+        return out;
+    }
+
+    /**
+     * Fits a lens by ridge least squares on pairs {@code (from[i], to[i])}.
+     *
+     * @throws McgtException BAD_INPUT when there are no pairs or their widths differ
+     */
+    public static TunedLens fit(String modelFingerprint, String source, List<float[]> from, List<float[]> to,
+                                double ridge) {
+        if (from.size() != to.size()) throw McgtException.badInput("lens: one target per source vector is needed");
+        if (from.isEmpty()) throw McgtException.badInput("lens: no pairs to fit on");
+        int d = from.get(0).length;
+        int p = d + 1;
+        double[] a = new double[p * p];
+        double[] rhs = new double[p * d];
+        double[] row = new double[p];
+        for (int n = 0; n < from.size(); n++) {
+            float[] x = from.get(n);
+            float[] y = to.get(n);
+            if (x.length != d || y.length != d) throw McgtException.badInput("lens: vectors differ in width");
+            for (int j = 0; j < d; j++) row[j] = x[j];
+            row[d] = 1.0;
+            for (int i = 0; i < p; i++) {
+                double ri = row[i];
+                int o = i * p;
+                for (int j = 0; j <= i; j++) a[o + j] += ri * row[j];
+                int r = i * d;
+                for (int k = 0; k < d; k++) rhs[r + k] += ri * y[k];
+            }
+        }
+        for (int i = 0; i < p; i++) for (int j = 0; j < i; j++) a[j * p + i] = a[i * p + j];
+        for (int i = 0; i < d; i++) a[i * p + i] += ridge;
+        a[d * p + d] += 1e-9;   // keeps the bias column positive definite on degenerate samples
+        cholesky(a, p);
+        solve(a, p, rhs, d);
+        float[] w = new float[d * d];
+        float[] b = new float[d];
+        for (int k = 0; k < d; k++) {
+            for (int j = 0; j < d; j++) w[k * d + j] = (float) rhs[j * d + k];
+            b[k] = (float) rhs[d * d + k];
+        }
+        return new TunedLens(modelFingerprint, source, d, w, b, ridge, from.size());
+    }
+
+    /** Ridges {@link #fitSelectingRidge} tries. */
+    public static final double[] RIDGES = {0.03, 0.1, 0.3, 1.0, 3.0};
+
+    /**
+     * Fits a lens on all pairs with the ridge that does best out of sample: for each candidate, fitted on the pairs
+     * of even groups (documents) and scored by the mean cosine of its mapped vectors to the targets on the odd
+     * groups; the best (ties: the larger ridge) is refitted on every pair.
+     *
+     * @param group the group (document index) of each pair
+     */
+    public static TunedLens fitSelectingRidge(String modelFingerprint, String source, List<float[]> from,
+                                              List<float[]> to, int[] group, double[] ridges) {
+        if (group.length != from.size()) throw McgtException.badInput("lens: one group per pair is needed");
+        List<float[]> trainX = new java.util.ArrayList<>();
+        List<float[]> trainY = new java.util.ArrayList<>();
+        List<float[]> testX = new java.util.ArrayList<>();
+        List<float[]> testY = new java.util.ArrayList<>();
+        for (int i = 0; i < group.length; i++) {
+            if (group[i] % 2 == 0) {
+                trainX.add(from.get(i));
+                trainY.add(to.get(i));
+            } else {
+                testX.add(from.get(i));
+                testY.add(to.get(i));
+            }
+        }
+        double bestRidge = ridges[ridges.length - 1];
+        if (!trainX.isEmpty() && !testX.isEmpty()) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (double r : ridges) {
+                TunedLens l = fit(modelFingerprint, source, trainX, trainY, r);
+                double sum = 0;
+                float[] v = new float[l.dimension()];
+                for (int i = 0; i < testX.size(); i++) {
+                    l.apply(testX.get(i), v);
+                    sum += Evaluation.cosine(v, testY.get(i));
+                }
+                double mean = sum / testX.size();
+                if (mean >= best) {
+                    best = mean;
+                    bestRidge = r;
+                }
+            }
+        }
+        return fit(modelFingerprint, source, from, to, bestRidge);
+    }
+
+    /** In-place lower Cholesky factor of the symmetric positive-definite p×p matrix a. */
+    private static void cholesky(double[] a, int p) {
+        for (int j = 0; j < p; j++) {
+            double s = a[j * p + j];
+            for (int k = 0; k < j; k++) s -= a[j * p + k] * a[j * p + k];
+            if (!(s > 0)) throw McgtException.badInput("lens: the sample's vectors are degenerate (raise the ridge)");
+            double l = Math.sqrt(s);
+            a[j * p + j] = l;
+            for (int i = j + 1; i < p; i++) {
+                double t = a[i * p + j];
+                for (int k = 0; k < j; k++) t -= a[i * p + k] * a[j * p + k];
+                a[i * p + j] = t / l;
+            }
+        }
+    }
+
+    /** Solves L·Lᵀ·X = B for the p×m right-hand sides in b (row-major p×m), in place. */
+    private static void solve(double[] l, int p, double[] b, int m) {
+        for (int i = 0; i < p; i++) {
+            for (int k = 0; k < i; k++) {
+                double f = l[i * p + k];
+                for (int c = 0; c < m; c++) b[i * m + c] -= f * b[k * m + c];
+            }
+            double inv = 1.0 / l[i * p + i];
+            for (int c = 0; c < m; c++) b[i * m + c] *= inv;
+        }
+        for (int i = p - 1; i >= 0; i--) {
+            for (int k = i + 1; k < p; k++) {
+                double f = l[k * p + i];
+                for (int c = 0; c < m; c++) b[i * m + c] -= f * b[k * m + c];
+            }
+            double inv = 1.0 / l[i * p + i];
+            for (int c = 0; c < m; c++) b[i * m + c] *= inv;
+        }
+    }
+}
