@@ -145,8 +145,12 @@ public final class AttentionBlock {
         }
     }
 
-    /** The reference computation of {@link Kernels#attendBlock} on kernel {@code k}'s primitives. */
-    void computeWith(Kernels k) {
+    /**
+     * The reference computation of {@link Kernels#attendBlock} on kernel {@code k}'s primitives (its int8 GEMM,
+     * softmax and weighted row sums): what the Java kernels run, and what a kernel decorator can run to see those
+     * primitives called one by one.
+     */
+    public void computeWith(Kernels k) {
         check();
         for (int i = outOff, end = outOff + qb * d; i < end; i++) out[i] = 0f;
         if (qb == 0 || span == 0) return;

@@ -12,7 +12,9 @@ import dev.mcgt.config.Activation;
  * i), combined as ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)).
  *
  * <p>Implementations are stateless and thread-safe; methods never allocate after a matrix was prepared (the
- * vector kernel's per-thread scratch grows only on a thread's first calls with larger shapes).
+ * vector kernel's per-thread scratch grows only on a thread's first calls with larger shapes). {@link ScalarKernels}
+ * is the whole reference; every implementation checks its arguments with the same checks before it touches an
+ * array. docs/NATIVE-KERNELS.md describes the implementations and how they are chosen.
  */
 public interface Kernels {
 
@@ -75,15 +77,8 @@ public interface Kernels {
      * add, no fused multiply-add). With v holding int8 values widened to f32 this is {@link #addScaledInt8}
      * applied n times; attention uses it for P·V.
      */
-    default void addScaledRows(int n, float[] alpha, int aOff, int[] rows, int rOff, float[] v, int vOff, int ldv,
-                               float[] y, int yOff, int len) {
-        ScalarKernels.checkScaledRows(n, alpha, aOff, rows, rOff, v.length, vOff, ldv, y, yOff, len);
-        for (int i = 0; i < n; i++) {
-            float a = alpha[aOff + i];
-            int row = vOff + rows[rOff + i] * ldv;
-            for (int d = 0; d < len; d++) y[yOff + d] = y[yOff + d] + a * v[row + d];
-        }
-    }
+    void addScaledRows(int n, float[] alpha, int aOff, int[] rows, int rOff, float[] v, int vOff, int ldv,
+                               float[] y, int yOff, int len);
 
     /**
      * Float dot products of rows (token similarity graphs): {@code out[oOff + i·ldo + j] = dot(a row i, b row j)}
@@ -93,15 +88,8 @@ public interface Kernels {
      * len mod 8 products are added to lane 0 in increasing k; the lanes are combined with
      * {@link FloatMath#combine8}.
      */
-    default void dotsF32(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                         float[] out, int oOff, int ldo) {
-        ScalarKernels.checkDots(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                out[oOff + i * ldo + j] = ScalarKernels.dotF32(a, aOff + i * lda, b, bOff + j * ldb, len);
-            }
-        }
-    }
+    void dotsF32(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] out, int oOff, int ldo);
 
     /**
      * One step of a maximum-adjacency ordering (Stoer–Wagner min cut): {@code key[u] = key[u] + w[wOff + u]} for
@@ -109,20 +97,7 @@ public interface Kernels {
      * every key before it and not less than any key after it, i.e. the first maximal key (NaN is never picked;
      * +0.0 and −0.0 compare equal). Returns −1 when no key is greater than −∞.
      */
-    default int addAndArgMax(double[] key, double[] w, int wOff, int m) {
-        ScalarKernels.checkArgMax(key, w, wOff, m);
-        int sel = -1;
-        double best = Double.NEGATIVE_INFINITY;
-        for (int u = 0; u < m; u++) {
-            double k = key[u] + w[wOff + u];
-            key[u] = k;
-            if (k > best) {
-                best = k;
-                sel = u;
-            }
-        }
-        return sel;
-    }
+    int addAndArgMax(double[] key, double[] w, int wOff, int m);
 
     /** y[yOff + d] += x[xOff + d] for d < len. */
     void add(float[] x, int xOff, float[] y, int yOff, int len);
@@ -131,10 +106,8 @@ public interface Kernels {
      * {@link #layerNorm} on {@code rows} consecutive rows of {@code n} values: row r reads {@code x[xOff + r·n ..]}
      * and writes {@code out[outOff + r·n ..]} ({@code out == x} with the same offset is allowed).
      */
-    default void layerNormRows(float[] x, int xOff, int rows, int n, float[] gamma, float[] beta, float eps,
-                               float[] out, int outOff) {
-        for (int r = 0; r < rows; r++) layerNorm(x, xOff + r * n, n, gamma, beta, eps, out, outOff + r * n);
-    }
+    void layerNormRows(float[] x, int xOff, int rows, int n, float[] gamma, float[] beta, float eps,
+                               float[] out, int outOff);
 
     /**
      * Multi-head attention of one block of {@code qb} queries over the keys each of them sees, for every head
@@ -150,7 +123,5 @@ public interface Kernels {
      * </ol>
      * A query that sees no key gets zeros. Every head's output slice of the block's rows is overwritten.
      */
-    default void attendBlock(AttentionBlock at) {
-        at.computeWith(this);
-    }
+    void attendBlock(AttentionBlock at);
 }

@@ -120,7 +120,7 @@ final class NativeKernels implements Kernels {
 
     @Override
     public void gemm(int m, byte[] a, int aOff, float[] aScales, int sOff, QuantizedMatrix w, float[] out, int outOff) {
-        ScalarKernels.checkGemm(m, a, aOff, aScales, sOff, w, out, outOff);
+        KernelChecks.checkGemm(m, a, aOff, aScales, sOff, w, out, outOff);
         if (m == 0) return;
         Packed p = packed(w);
         nGemm(p.handle, m, a, aOff, aScales, sOff, out, outOff);
@@ -130,7 +130,7 @@ final class NativeKernels implements Kernels {
     @Override
     public void gemmI32(int m, int n, int kLen, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb, int[] out,
                         int oOff, int ldo) {
-        ScalarKernels.checkGemmI32(m, n, kLen, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+        KernelChecks.checkGemmI32(m, n, kLen, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
         if (m == 0 || n == 0) return;
         if (kLen == 0) {
             for (int i = 0; i < m; i++) java.util.Arrays.fill(out, oOff + i * ldo, oOff + i * ldo + n, 0);
@@ -151,32 +151,25 @@ final class NativeKernels implements Kernels {
 
     @Override
     public void quantizeRows(float[] x, int xOff, int rows, int cols, byte[] q, int qOff, float[] scales, int sOff) {
-        if (rows < 0 || cols < 0) throw new IllegalArgumentException("negative dimension");
-        Objects.checkFromIndexSize(xOff, Math.multiplyExact(rows, cols), x.length);
-        Objects.checkFromIndexSize(qOff, rows * cols, q.length);
-        Objects.checkFromIndexSize(sOff, rows, scales.length);
+        KernelChecks.checkQuantizeRows(x, xOff, rows, cols, q, qOff, scales, sOff);
         if (rows == 0) return;
         nQuantizeRows(rung.code, x, xOff, rows, cols, q, qOff, scales, sOff);
     }
 
     @Override
     public void layerNorm(float[] x, int xOff, int n, float[] gamma, float[] beta, float eps, float[] out, int outOff) {
-        ScalarKernels.checkLayerNorm(x, xOff, n, gamma, beta, out, outOff);
+        KernelChecks.checkLayerNorm(x, xOff, n, gamma, beta, out, outOff);
         nLayerNormRows(x, xOff, 1, n, gamma, beta, eps, out, outOff);
     }
 
     @Override
     public void layerNormRows(float[] x, int xOff, int rows, int n, float[] gamma, float[] beta, float eps,
                               float[] out, int outOff) {
-        if (rows < 0 || n < 0) throw new IllegalArgumentException("negative dimension");
-        Objects.checkFromIndexSize(xOff, Math.multiplyExact(rows, n), x.length);
-        Objects.checkFromIndexSize(outOff, rows * n, out.length);
-        Objects.checkFromIndexSize(0, n, gamma.length);
-        Objects.checkFromIndexSize(0, n, beta.length);
+        KernelChecks.checkLayerNormRows(x, xOff, rows, n, gamma, beta, out, outOff);
         if (rows == 0) return;
         if (out == x && outOff != xOff) {
             // rows would overlap in a way the reference's row-by-row order defines: keep that order
-            Kernels.super.layerNormRows(x, xOff, rows, n, gamma, beta, eps, out, outOff);
+            for (int r = 0; r < rows; r++) layerNorm(x, xOff + r * n, n, gamma, beta, eps, out, outOff + r * n);
             return;
         }
         nLayerNormRows(x, xOff, rows, n, gamma, beta, eps, out, outOff);

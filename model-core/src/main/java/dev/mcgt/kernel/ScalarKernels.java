@@ -5,8 +5,8 @@ import dev.mcgt.config.Activation;
 import java.util.Objects;
 
 /**
- * Plain-Java reference implementation of {@link Kernels}: the documented semantics written out literally,
- * float reductions in the canonical 8-lane order. Runs everywhere; the vector kernel must match it bit for bit.
+ * Plain-Java reference implementation of {@link Kernels}: the whole contract written out literally, float
+ * reductions in the canonical 8-lane order. Runs everywhere; every other kernel must match it bit for bit.
  */
 public final class ScalarKernels implements Kernels {
     /** The one instance (the class is stateless). */
@@ -24,7 +24,7 @@ public final class ScalarKernels implements Kernels {
                      int outOff) {
         int kLen = w.cols();
         int n = w.rows();
-        checkGemm(m, a, aOff, aScales, sOff, w, out, outOff);
+        KernelChecks.checkGemm(m, a, aOff, aScales, sOff, w, out, outOff);
         byte[] wb = w.weights();
         float[] ws = w.scales();
         float[] bias = w.bias();
@@ -48,7 +48,7 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void gemmI32(int m, int n, int kLen, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
                         int[] out, int oOff, int ldo) {
-        checkGemmI32(m, n, kLen, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+        KernelChecks.checkGemmI32(m, n, kLen, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * lda;
             int oi = oOff + i * ldo;
@@ -135,7 +135,7 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void layerNorm(float[] x, int xOff, int n, float[] gamma, float[] beta, float eps, float[] out,
                           int outOff) {
-        checkLayerNorm(x, xOff, n, gamma, beta, out, outOff);
+        KernelChecks.checkLayerNorm(x, xOff, n, gamma, beta, out, outOff);
         float fn = (float) n;
         float mean = sum(x, xOff, n) / fn;
         float var = sumSquaredDeviations(x, xOff, n, mean) / fn;
@@ -249,58 +249,58 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void layerNormRows(float[] x, int xOff, int rows, int n, float[] gamma, float[] beta, float eps,
+                              float[] out, int outOff) {
+        KernelChecks.checkLayerNormRows(x, xOff, rows, n, gamma, beta, out, outOff);
+        for (int r = 0; r < rows; r++) layerNorm(x, xOff + r * n, n, gamma, beta, eps, out, outOff + r * n);
+    }
+
+    @Override
+    public void addScaledRows(int n, float[] alpha, int aOff, int[] rows, int rOff, float[] v, int vOff, int ldv,
+                              float[] y, int yOff, int len) {
+        KernelChecks.checkScaledRows(n, alpha, aOff, rows, rOff, v.length, vOff, ldv, y, yOff, len);
+        for (int i = 0; i < n; i++) {
+            float a = alpha[aOff + i];
+            int row = vOff + rows[rOff + i] * ldv;
+            for (int d = 0; d < len; d++) y[yOff + d] = y[yOff + d] + a * v[row + d];
+        }
+    }
+
+    @Override
+    public void dotsF32(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] out, int oOff, int ldo) {
+        KernelChecks.checkDots(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                out[oOff + i * ldo + j] = dotF32(a, aOff + i * lda, b, bOff + j * ldb, len);
+            }
+        }
+    }
+
+    @Override
+    public int addAndArgMax(double[] key, double[] w, int wOff, int m) {
+        KernelChecks.checkArgMax(key, w, wOff, m);
+        int sel = -1;
+        double best = Double.NEGATIVE_INFINITY;
+        for (int u = 0; u < m; u++) {
+            double k = key[u] + w[wOff + u];
+            key[u] = k;
+            if (k > best) {
+                best = k;
+                sel = u;
+            }
+        }
+        return sel;
+    }
+
+    @Override
+    public void attendBlock(AttentionBlock at) {
+        at.computeWith(this);
+    }
+
+    @Override
     public String toString() {
         return name();
-    }
-
-    // ---- argument checks shared with the vector kernel (which must never read out of bounds) ----
-
-    static void checkGemm(int m, byte[] a, int aOff, float[] aScales, int sOff, QuantizedMatrix w, float[] out,
-                          int outOff) {
-        int kLen = w.cols();
-        int n = w.rows();
-        if (m < 0) throw new IllegalArgumentException("m < 0: " + m);
-        Objects.checkFromIndexSize(aOff, Math.multiplyExact(m, kLen), a.length);
-        Objects.checkFromIndexSize(sOff, m, aScales.length);
-        Objects.checkFromIndexSize(outOff, Math.multiplyExact(m, n), out.length);
-    }
-
-    static void checkGemmI32(int m, int n, int kLen, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
-                             int[] out, int oOff, int ldo) {
-        if (m < 0 || n < 0 || kLen < 0) throw new IllegalArgumentException("negative dimension");
-        if (m == 0 || n == 0) return;
-        if (lda < kLen || ldb < kLen || ldo < n) throw new IllegalArgumentException("leading dimension too small");
-        Objects.checkFromIndexSize(aOff, Math.addExact(Math.multiplyExact(m - 1, lda), kLen), a.length);
-        Objects.checkFromIndexSize(bOff, Math.addExact(Math.multiplyExact(n - 1, ldb), kLen), b.length);
-        Objects.checkFromIndexSize(oOff, Math.addExact(Math.multiplyExact(m - 1, ldo), n), out.length);
-    }
-
-    static void checkScaledRows(int n, float[] alpha, int aOff, int[] rows, int rOff, int vLength, int vOff, int ldv,
-                                float[] y, int yOff, int len) {
-        if (n < 0 || len < 0 || ldv < 0 || vOff < 0) throw new IllegalArgumentException("negative dimension or offset");
-        Objects.checkFromIndexSize(aOff, n, alpha.length);
-        Objects.checkFromIndexSize(rOff, n, rows.length);
-        Objects.checkFromIndexSize(yOff, len, y.length);
-        if (n == 0) return;
-        int lo = Integer.MAX_VALUE;
-        int hi = Integer.MIN_VALUE;
-        for (int i = rOff; i < rOff + n; i++) {
-            int r = rows[i];
-            lo = Math.min(lo, r);
-            hi = Math.max(hi, r);
-        }
-        if (lo < 0) throw new IndexOutOfBoundsException("row index " + lo + " is negative");
-        Objects.checkFromIndexSize(Math.addExact(vOff, Math.multiplyExact(hi, ldv)), len, vLength);
-    }
-
-    static void checkDots(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                          float[] out, int oOff, int ldo) {
-        if (m < 0 || n < 0 || len < 0) throw new IllegalArgumentException("negative dimension");
-        if (m == 0 || n == 0) return;
-        if (lda < 0 || ldb < 0 || ldo < n) throw new IllegalArgumentException("leading dimension too small");
-        Objects.checkFromIndexSize(aOff, Math.addExact(Math.multiplyExact(m - 1, lda), len), a.length);
-        Objects.checkFromIndexSize(bOff, Math.addExact(Math.multiplyExact(n - 1, ldb), len), b.length);
-        Objects.checkFromIndexSize(oOff, Math.addExact(Math.multiplyExact(m - 1, ldo), n), out.length);
     }
 
     /** One dot product in the order of {@link Kernels#dotsF32}. */
@@ -321,16 +321,4 @@ public final class ScalarKernels implements Kernels {
         return FloatMath.combine8(s0, s1, s2, s3, s4, s5, s6, s7);
     }
 
-    static void checkArgMax(double[] key, double[] w, int wOff, int m) {
-        if (m < 0) throw new IllegalArgumentException("negative length");
-        Objects.checkFromIndexSize(0, m, key.length);
-        Objects.checkFromIndexSize(wOff, m, w.length);
-    }
-
-    static void checkLayerNorm(float[] x, int xOff, int n, float[] gamma, float[] beta, float[] out, int outOff) {
-        Objects.checkFromIndexSize(xOff, n, x.length);
-        Objects.checkFromIndexSize(0, n, gamma.length);
-        Objects.checkFromIndexSize(0, n, beta.length);
-        Objects.checkFromIndexSize(outOff, n, out.length);
-    }
 }

@@ -24,10 +24,13 @@ import java.util.Objects;
  * {@value #KC}, outermost, so that an m × KC activation slice stays in L2 while every panel uses it and a
  * KC × 16 panel slice stays in L1 while every row tile uses it.
  *
- * <p>No vector value crosses a method boundary (C2 does not reliably inline large vector helpers, and a vector
- * passed to a method that is not inlined is boxed): register tiles are written to a per-thread scratch array and
- * the lane-wise exp is written out in each loop that needs it. Once compiled, calls do not allocate; the
- * prepared weights take 4 bytes per weight, and each thread keeps scratch of about m·K + 2·m·N floats.
+ * <p>No vector value crosses a method boundary (C2 does not reliably inline vector helpers, and a vector passed to a
+ * method that is not inlined is boxed): register tiles are written to a per-thread scratch array and the lane-wise
+ * exp is written out in each of the three loops that need it (softmax, both GELU forms). One shared helper for it
+ * was tried: on JDK 17 it was not inlined, and {@code VectorKernelsAllocationTest} measured 6.5 MB allocated over
+ * its 200 rounds (boxed vectors) against none with the copies, so the copies stay. Once compiled, calls do not
+ * allocate; the prepared weights take 4 bytes per weight, and each thread keeps scratch of about m·K + 2·m·N
+ * floats.
  *
  * <p>Float reductions use the canonical 8-lane order: vector lane l holds elements i ≡ l (mod 8), the remaining
  * tail elements are added to the extracted lane sums in scalar code, and the lanes are combined with
@@ -179,7 +182,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void gemm(int m, byte[] a, int aOff, float[] aScales, int sOff, QuantizedMatrix w, float[] out,
                      int outOff) {
-        ScalarKernels.checkGemm(m, a, aOff, aScales, sOff, w, out, outOff);
+        KernelChecks.checkGemm(m, a, aOff, aScales, sOff, w, out, outOff);
         if (m == 0) return;
         PreparedWeights pw = prepared(w);
         int k = w.cols();
@@ -418,7 +421,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void gemmI32(int m, int n, int kLen, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
                         int[] out, int oOff, int ldo) {
-        ScalarKernels.checkGemmI32(m, n, kLen, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+        KernelChecks.checkGemmI32(m, n, kLen, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
         if (m == 0 || n == 0) return;
         if (kLen == 0) {
             for (int i = 0; i < m; i++) java.util.Arrays.fill(out, oOff + i * ldo, oOff + i * ldo + n, 0);
@@ -546,7 +549,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void layerNorm(float[] x, int xOff, int n, float[] gamma, float[] beta, float eps, float[] out,
                           int outOff) {
-        ScalarKernels.checkLayerNorm(x, xOff, n, gamma, beta, out, outOff);
+        KernelChecks.checkLayerNorm(x, xOff, n, gamma, beta, out, outOff);
         float fn = (float) n;
         float mean = sum(x, xOff, n) / fn;
         FloatVector mv = FloatVector.broadcast(F, mean);
@@ -578,6 +581,30 @@ final class VectorKernels implements Kernels {
             g.mul(v.sub(mv)).mul(iv).add(b).intoArray(out, outOff + i);
         }
         for (; i < n; i++) out[outOff + i] = (gamma[i] * (x[xOff + i] - mean)) * inv + beta[i];
+    }
+
+    /**
+     * {@link FloatMath#exp} lane-wise: the one vector copy of the polynomial (softmax and both GELU forms call it;
+     * C2 inlines it into each loop, so no vector is boxed: {@code VectorKernelsAllocationTest} checks it).
+     */
+    private static FloatVector exp(FloatVector z) {
+        FloatVector t = z.mul(FloatMath.LOG2E).add(FloatMath.ROUND_MAGIC);
+        IntVector ki = t.reinterpretAsInts().sub(FloatMath.ROUND_MAGIC_BITS);
+        FloatVector kf = t.sub(FloatMath.ROUND_MAGIC);
+        FloatVector r = z.sub(kf.mul(FloatMath.LN2_HI)).sub(kf.mul(FloatMath.LN2_LO));
+        FloatVector p = r.mul(FloatMath.P7).add(FloatMath.P6);
+        p = r.mul(p).add(FloatMath.P5);
+        p = r.mul(p).add(FloatMath.P4);
+        p = r.mul(p).add(FloatMath.P3);
+        p = r.mul(p).add(FloatMath.P2);
+        p = r.mul(p).add(1f);
+        p = r.mul(p).add(1f);
+        IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = ki.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2)
+                .blend(Float.POSITIVE_INFINITY, z.compare(VectorOperators.GT, FloatMath.EXP_HI))
+                .blend(0f, z.compare(VectorOperators.LT, FloatMath.EXP_LO));
     }
 
     @Override
@@ -729,7 +756,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void addScaledRows(int n, float[] alpha, int aOff, int[] rows, int rOff, float[] v, int vOff, int ldv,
                               float[] y, int yOff, int len) {
-        ScalarKernels.checkScaledRows(n, alpha, aOff, rows, rOff, v.length, vOff, ldv, y, yOff, len);
+        KernelChecks.checkScaledRows(n, alpha, aOff, rows, rOff, v.length, vOff, ldv, y, yOff, len);
         // y stays in registers across all n rows, 32 (then 8) columns at a time; per column the adds happen in
         // row order, exactly as the scalar loop
         int d = 0;
@@ -771,7 +798,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void dotsF32(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] out, int oOff, int ldo) {
-        ScalarKernels.checkDots(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+        KernelChecks.checkDots(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
         if (m == 0 || n == 0) return;
         int kv = len - len % L;
         for (int i = 0; i < m; i++) {
@@ -822,7 +849,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public int addAndArgMax(double[] key, double[] w, int wOff, int m) {
-        ScalarKernels.checkArgMax(key, w, wOff, m);
+        KernelChecks.checkArgMax(key, w, wOff, m);
         // the adds with a running maximum per lane (a strict comparison: NaN never enters), the largest value,
         // then the first slot holding a key equal to it: the slot of a strict scan in slot order
         DoubleVector mx = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
@@ -852,6 +879,18 @@ final class VectorKernels implements Kernels {
             if (key[v] == best) return v;
         }
         throw new IllegalStateException("maximum key not found"); // unreachable: best is one of the keys
+    }
+
+    @Override
+    public void layerNormRows(float[] x, int xOff, int rows, int n, float[] gamma, float[] beta, float eps,
+                              float[] out, int outOff) {
+        KernelChecks.checkLayerNormRows(x, xOff, rows, n, gamma, beta, out, outOff);
+        for (int r = 0; r < rows; r++) layerNorm(x, xOff + r * n, n, gamma, beta, eps, out, outOff + r * n);
+    }
+
+    @Override
+    public void attendBlock(AttentionBlock at) {
+        at.computeWith(this);
     }
 
     @Override

@@ -120,6 +120,30 @@ class KernelProviderTest {
             @Override public void add(float[] x, int xOff, float[] y, int yOff, int len) {
                 s.add(x, xOff, y, yOff, len);
             }
+
+            @Override
+            public void addScaledRows(int n, float[] alpha, int aOff, int[] rows, int rOff, float[] v, int vOff, int ldv,
+                                      float[] y, int yOff, int len) {
+                s.addScaledRows(n, alpha, aOff, rows, rOff, v, vOff, ldv, y, yOff, len);
+            }
+
+            @Override
+            public void dotsF32(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] out, int oOff, int ldo) {
+                s.dotsF32(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+            }
+
+            @Override public int addAndArgMax(double[] key, double[] w, int wOff, int m) {
+                return s.addAndArgMax(key, w, wOff, m);
+            }
+
+            @Override
+            public void layerNormRows(float[] x, int xOff, int rows, int n, float[] g, float[] b, float eps, float[] out,
+                                      int o) {
+                s.layerNormRows(x, xOff, rows, n, g, b, eps, out, o);
+            }
+
+            @Override public void attendBlock(AttentionBlock at) { s.attendBlock(at); }
         };
         assertThat(KernelProvider.selfTest(broken)).contains("sum");
         assertThat(KernelProvider.selfTest(KernelProvider.scalar())).isNull();
