@@ -144,6 +144,52 @@ static void pv_pair(const float *p, const float *q, const float *v, int hd, int 
     }
 }
 
+/*
+ * pv_contiguous for four queries at once on 512-bit registers (hd a multiple of 32; AVX-512 rungs only): the
+ * probabilities of query u at p + u·ps, its output at y + u·ys; eight independent add chains of 16 lanes per key,
+ * each lane the same mul-then-add sequence in key order as the 256-bit code.
+ */
+__attribute__((target("avx512f"))) static void pv_quad512(const float *p, size_t ps, const float *v, int hd, int n,
+                                                            float *y, size_t ys) {
+    for (int c = 0; c < hd; c += 32) {
+        __m512 y0 = _mm512_setzero_ps(), y1 = y0, y2 = y0, y3 = y0, y4 = y0, y5 = y0, y6 = y0, y7 = y0;
+        const float *row = v + c;
+        const float *p0 = p, *p1 = p + ps, *p2 = p + 2 * ps, *p3 = p + 3 * ps;
+        for (int i = 0; i < n; i++, row += hd) {
+            __m512 lo = _mm512_loadu_ps(row), hi = _mm512_loadu_ps(row + 16);
+            __m512 a = _mm512_set1_ps(p0[i]), b = _mm512_set1_ps(p1[i]);
+            __m512 cc = _mm512_set1_ps(p2[i]), dd = _mm512_set1_ps(p3[i]);
+            y0 = _mm512_add_ps(y0, _mm512_mul_ps(lo, a));
+            y1 = _mm512_add_ps(y1, _mm512_mul_ps(hi, a));
+            y2 = _mm512_add_ps(y2, _mm512_mul_ps(lo, b));
+            y3 = _mm512_add_ps(y3, _mm512_mul_ps(hi, b));
+            y4 = _mm512_add_ps(y4, _mm512_mul_ps(lo, cc));
+            y5 = _mm512_add_ps(y5, _mm512_mul_ps(hi, cc));
+            y6 = _mm512_add_ps(y6, _mm512_mul_ps(lo, dd));
+            y7 = _mm512_add_ps(y7, _mm512_mul_ps(hi, dd));
+        }
+        _mm512_storeu_ps(y + c, y0);
+        _mm512_storeu_ps(y + c + 16, y1);
+        _mm512_storeu_ps(y + ys + c, y2);
+        _mm512_storeu_ps(y + ys + c + 16, y3);
+        _mm512_storeu_ps(y + 2 * ys + c, y4);
+        _mm512_storeu_ps(y + 2 * ys + c + 16, y5);
+        _mm512_storeu_ps(y + 3 * ys + c, y6);
+        _mm512_storeu_ps(y + 3 * ys + c + 16, y7);
+    }
+}
+
+/* Queries r .. r + count − 1 all see exactly the contiguous keys of query r (count ≥ 2). */
+static int same_keys(const mcgt_attention *at, int r, int count, int n) {
+    if (r + count > at->qb) return 0;
+    const int32_t *list = at->key_list + (size_t)r * at->stride;
+    for (int u = 1; u < count; u++) {
+        const int32_t *next = at->key_list + (size_t)(r + u) * at->stride;
+        if (at->key_count[r + u] != n || next[0] != list[0] || next[n - 1] != list[n - 1]) return 0;
+    }
+    return 1;
+}
+
 /* y = Σ_i (in list order) p[i] · v[list[i] − lo] */
 static void pv_list(const float *p, const int32_t *list, int lo, const float *v, int hd, int n, float *y) {
     int c = 0;
@@ -258,13 +304,14 @@ void mcgt_attend_block(int rung, const mcgt_attention *at) {
             const int32_t *list = at->key_list + (size_t)r * at->stride;
             int first = list[0] - lo;
             int contiguous = list[n - 1] - list[0] == n - 1;
-            /* two queries that see the same contiguous keys: their P·V runs together (independent add chains) */
-            int pair = 0;
-            if (contiguous && r + 1 < qb && at->key_count[r + 1] == n && (hd & 31) == 0) {
-                const int32_t *next = at->key_list + (size_t)(r + 1) * at->stride;
-                pair = next[0] == list[0] && next[n - 1] == list[n - 1];
+            /* queries that see the same contiguous keys: their P·V runs together (independent add chains),
+             * four at a time on the AVX-512 rungs, two on the others */
+            int wide = rung == MCGT_RUNG_AVX512VNNI || rung == MCGT_RUNG_AMX;
+            int count = 1;
+            if (contiguous && (hd & 31) == 0) {
+                if (wide && same_keys(at, r, 4, n)) count = 4;
+                else if (same_keys(at, r, 2, n)) count = 2;
             }
-            int count = pair ? 2 : 1;
             for (int u = 0; u < count; u++) {
                 float *pr = probs + (size_t)(r + u) * span;
                 if (contiguous) mul_rows(pr, vs + first, n);
@@ -272,7 +319,9 @@ void mcgt_attend_block(int rung, const mcgt_attention *at) {
             }
             float *pr = probs + (size_t)r * span;
             float *y = at->out + (size_t)r * d + (size_t)h * hd;
-            if (pair) {
+            if (count == 4) {
+                pv_quad512(pr, (size_t)span, vf + (size_t)first * hd, hd, n, y, (size_t)d);
+            } else if (count == 2) {
                 pv_pair(pr, pr + span, vf + (size_t)first * hd, hd, n, y, y + d);
             } else if (contiguous) {
                 pv_contiguous(pr, vf + (size_t)first * hd, hd, n, y);

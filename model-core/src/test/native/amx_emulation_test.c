@@ -15,10 +15,10 @@ static int rnd(int n) {
 int main(void) {
     int ms[] = {1, 5, 16, 17, 31, 32, 33, 64, 70, 128};
     int ks[] = {1, 3, 4, 63, 64, 65, 100, 384, 1536};
-    int ns[] = {1, 7, 16, 17, 31, 32, 33, 70, 384};
+    int ns[] = {1, 7, 16, 17, 31, 32, 33, 70, 384, 1024, 1100}; /* 1024 and wider: the band strip */
     int cases = 0;
     for (int t = 0; t < 60; t++) {
-        int m = ms[rnd(10)], k = ks[rnd(9)], n = ns[rnd(9)];
+        int m = ms[rnd(10)], k = ks[rnd(9)], n = ns[rnd(11)];
         int8_t *a = malloc((size_t)m * k), *w = malloc((size_t)n * k);
         float *as = malloc(m * 4), *sc = malloc(n * 4), *bias = malloc(n * 4);
         for (int i = 0; i < m * k; i++) a[i] = (int8_t)(rnd(256) - 128);

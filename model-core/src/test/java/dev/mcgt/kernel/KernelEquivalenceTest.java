@@ -99,6 +99,24 @@ class KernelEquivalenceTest {
         }
     }
 
+    /** Outputs 1024 columns or wider: the AMX rung writes them through a band strip (docs/NATIVE-KERNELS.md). */
+    @Test
+    void gemmIsBitIdenticalOnWideOutputs() {
+        int[][] shapes = {{17, 64, 1024}, {33, 100, 1100}, {128, 384, 1536}, {40, 16, 1030}, {16, 64, 1024}};
+        for (int[] s : shapes) {
+            int m = s[0], k = s[1], n = s[2];
+            byte[] a = bytes(m * k);
+            float[] as = floats(m, -0.05f, 0.05f);
+            QuantizedMatrix w = new QuantizedMatrix(n, k, bytes(n * k), floats(n, -0.02f, 0.02f),
+                    rnd.nextBoolean() ? wild(n) : null);
+            float[] o1 = new float[m * n + 1];
+            float[] o2 = new float[m * n + 1];
+            candidate.gemm(m, a, 0, as, 0, w, o1, 1);
+            scalar.gemm(m, a, 0, as, 0, w, o2, 1);
+            assertSameBits(o1, o2, "gemm " + m + "x" + k + "x" + n);
+        }
+    }
+
     @Test
     void gemmIsBitIdenticalWithExtremeOperands() {
         for (byte fill : new byte[] {127, -127, -128}) {
