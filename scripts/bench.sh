@@ -104,7 +104,15 @@ jmh() {
 started=$SECONDS
 if [[ $# -gt 0 ]]; then
   regex="$1"; shift
-  jmh "$regex" "${synthetic[@]}" -rf json -rff "$out/jmh-adhoc.json" "$@"
+  # the mode's iteration settings, except those the caller gives (JMH refuses an option twice)
+  defaults=()
+  for ((i = 0; i < ${#synthetic[@]}; i += 2)); do
+    opt="${synthetic[i]}"
+    given=0
+    for a in "$@"; do [[ "$a" == "$opt" ]] && given=1; done
+    (( given )) || defaults+=("$opt" "${synthetic[i + 1]}")
+  done
+  jmh "$regex" "${defaults[@]}" -rf json -rff "$out/jmh-adhoc.json" "$@"
   echo "JMH results: $out/jmh-adhoc.json"
   java -cp "$jar" dev.mcgt.bench.report.ReportMain gemm "$out/jmh-adhoc.json"
   exit 0
