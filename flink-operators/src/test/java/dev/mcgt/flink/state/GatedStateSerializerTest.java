@@ -3,16 +3,9 @@ package dev.mcgt.flink.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mcgt.config.TransformerConfig;
-import dev.mcgt.model.SyntheticWeights;
-import dev.mcgt.runtime.GatedTransformer;
-import dev.mcgt.scoring.DocumentScorer;
 import dev.mcgt.stream.StreamState;
 import dev.mcgt.stream.StreamStateCodec;
-import dev.mcgt.config.GatePolicy;
-import dev.mcgt.runtime.RuntimeOptions;
 import java.io.IOException;
-import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -29,16 +22,7 @@ class GatedStateSerializerTest {
     /** A micro stream after three chunks: KV cache, histories and cached output all filled. */
     @BeforeAll
     static void scoreSomeChunks() {
-        GatedTransformer t = new GatedTransformer(SyntheticWeights.generate(TransformerConfig.micro(), 42),
-                GatePolicy.defaults(), RuntimeOptions.defaults());
-        DocumentScorer scorer = DocumentScorer.withDefaults(t, "synthetic:micro:42");
-        state = scorer.newState();
-        SplittableRandom r = new SplittableRandom(1);
-        for (int k = 0; k < 3; k++) {
-            int[] ids = new int[24];
-            for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(256);
-            scorer.scoreChunk(state, ids);
-        }
+        state = MicroStream.afterThreeChunks();
         assertThat(state.inferState().kvCache().totalLength()).isPositive();
     }
 
