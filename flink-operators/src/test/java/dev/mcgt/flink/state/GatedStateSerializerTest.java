@@ -135,9 +135,27 @@ class GatedStateSerializerTest {
     }
 
     @Test
-    void aSnapshotOfAnUnknownNewerFormatFailsWithAClearMessage() {
-        assertThatThrownBy(() -> new StreamStateSerializerSnapshot().readSnapshot(4, new DataInputDeserializer(new byte[0]),
-                getClass().getClassLoader())).isInstanceOf(IOException.class).hasMessageContaining("format 4")
-                .hasMessageContaining("1..3");
+    void aSnapshotOfAnUnknownNewerFormatFailsWithAClearMessage() throws IOException {
+        assertThatThrownBy(() -> new StreamStateSerializerSnapshot().readSnapshot(5, new DataInputDeserializer(new byte[0]),
+                getClass().getClassLoader())).isInstanceOf(IOException.class).hasMessageContaining("version 5")
+                .hasMessageContaining("1..4");
+        DataOutputSerializer payload = new DataOutputSerializer(4);
+        payload.writeInt(7);
+        assertThatThrownBy(() -> new StreamStateSerializerSnapshot().readSnapshot(4,
+                new DataInputDeserializer(payload.getCopyOfBuffer()), getClass().getClassLoader()))
+                .isInstanceOf(IOException.class).hasMessageContaining("format 7").hasMessageContaining("1..3");
+    }
+
+    @Test
+    void theSecondSnapshotLayoutCarriesTheFormatInItsPayload() throws IOException {
+        for (int format = 1; format <= StreamStateSerializer.CURRENT_FORMAT; format++) {
+            DataOutputSerializer payload = new DataOutputSerializer(4);
+            payload.writeInt(format);
+            StreamStateSerializerSnapshot s = new StreamStateSerializerSnapshot();
+            s.readSnapshot(StreamStateSerializerSnapshot.SNAPSHOT_VERSION,
+                    new DataInputDeserializer(payload.getCopyOfBuffer()), getClass().getClassLoader());
+            assertThat(s.format()).isEqualTo(format);
+            assertThat(s.restoreSerializer()).isEqualTo(StreamStateSerializer.ofFormat(format));
+        }
     }
 }
