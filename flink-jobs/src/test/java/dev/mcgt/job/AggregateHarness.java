@@ -71,6 +71,8 @@ final class AggregateHarness implements AutoCloseable {
         return out;
     }
 
+    KeyedTwoInputStreamOperatorTestHarness<String, ChunkScore, DocumentInfo, DocumentScore> harness() { return harness; }
+
     @Override public void close() throws Exception { harness.close(); }
 
     /** A made-up chunk score of document {@code doc}: values depend only on the arguments. */

@@ -9,11 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Golden snapshots of the aggregation's keyed state, in the style of Flink's serializer upgrade tests: a snapshot
@@ -33,7 +37,7 @@ class AggregateStateUpgradeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path DIR = Path.of("src/test/resources/golden/aggregate");
     /** The state format of this build's AggregateDocuments (0 = the reflective records before format 1). */
-    static final int CURRENT = 0;
+    static final int CURRENT = 1;
 
     static void beforeSnapshot(AggregateHarness h) throws Exception {
         h.info(new DocumentInfo("a", "spam", "in.jsonl:1", 48, 0, 3));
@@ -90,11 +94,101 @@ class AggregateStateUpgradeTest {
         }
         if (Boolean.getBoolean("mcgt.golden.write")) {
             Files.createDirectories(DIR);
-            OperatorSnapshotUtil.writeStateHandle(snapshot, snapshotFile(CURRENT, backend).toString());
+            Path file = snapshotFile(CURRENT, backend);
+            if (!Files.exists(file)) OperatorSnapshotUtil.writeStateHandle(snapshot, file.toString());
             if (!Files.exists(DIR.resolve("before.jsonl"))) Files.write(DIR.resolve("before.jsonl"), before);
             if (!Files.exists(DIR.resolve("after.jsonl"))) Files.write(DIR.resolve("after.jsonl"), after);
         }
         assertThat(before).isEqualTo(expected("before.jsonl"));
         assertThat(after).isEqualTo(expected("after.jsonl"));
+    }
+
+    /** Every committed format (0 = the reflective state of the builds before format 1) on its backend. */
+    static Stream<Arguments> goldenSnapshots() {
+        List<Arguments> out = new ArrayList<>();
+        for (int format = 0; format <= CURRENT; format++) {
+            for (Backend b : Backend.values()) out.add(Arguments.of(format, b));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldenSnapshots")
+    void aGoldenSnapshotFinishesItsDocumentsExactly(int format, Backend backend) throws Exception {
+        OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(snapshotFile(format, backend).toString());
+        try (AggregateHarness h = AggregateHarness.open(function(), backend, old)) {
+            afterSnapshot(h);
+            assertThat(lines(h)).isEqualTo(expected("after.jsonl"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("goldenSnapshots")
+    void aRestoredDocumentStillExpires(int format, Backend backend) throws Exception {
+        OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(snapshotFile(format, backend).toString());
+        try (AggregateHarness h = AggregateHarness.open(new AggregateDocuments(null, true, Duration.ofMinutes(1)),
+                backend, old)) {
+            h.setProcessingTime(1_000);
+            h.chunk(score("a", 1, 1));   // completes a
+            h.info(new DocumentInfo("b", "ham", "in.jsonl:2", 32, 0, 2));   // completes b
+            // c still misses chunk 1; a repeated info is news (it moves the deadline) but does not complete it
+            h.info(new DocumentInfo("c", null, "in.jsonl:3", 32, 5, 2));
+            assertThat(h.scores()).hasSize(2);
+            h.setProcessingTime(1_000 + 59_999);
+            assertThat(h.rejects()).isEmpty();
+            h.setProcessingTime(1_000 + 60_000);
+            assertThat(h.rejects()).singleElement().satisfies(r -> {
+                assertThat(r.id()).isEqualTo("c");
+                assertThat(r.reason()).startsWith("document given up after 1m without a record");
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void anIncompleteDocumentIsGivenUpAfterTheTimeoutAndFinishedOnesLeaveNothing(Backend backend) throws Exception {
+        try (AggregateHarness h = AggregateHarness.open(new AggregateDocuments(null, false, Duration.ofSeconds(60)),
+                backend, null)) {
+            h.setProcessingTime(0);
+            h.info(new DocumentInfo("c", null, "in.jsonl:3", 32, 0, 2));
+            h.chunk(score("c", 0, 0));
+            h.chunk(score("x", 0, 0));   // x: parts with "more": true, no info yet
+            h.setProcessingTime(30_000);
+            h.chunk(score("x", 1, 1));   // news for x: its deadline moves to 90 s
+            h.setProcessingTime(60_000);
+            assertThat(h.rejects()).extracting(InputReject::id).containsExactly("c");
+            assertThat(h.rejects().get(0).reason()).isEqualTo("document given up after 1m without a record: only 1 of 2 "
+                    + "chunks were scored (see the chunk rejects)");
+            h.setProcessingTime(89_999);
+            assertThat(h.rejects()).hasSize(1);
+            h.setProcessingTime(90_000);
+            assertThat(h.rejects()).extracting(InputReject::id).containsExactly("c", "x");
+            assertThat(h.rejects().get(1).reason()).startsWith("document given up after 1m without a record: its last "
+                    + "record had \"more\": true").endsWith("(2 chunks scored)");
+            // a document id seen again after it was given up starts afresh
+            h.info(new DocumentInfo("d", "ham", "in.jsonl:4", 32, 0, 2));
+            h.chunk(score("d", 0, 0));
+            h.chunk(score("d", 1, 1));
+            assertThat(h.scores()).extracting(DocumentScore::id).containsExactly("d");
+            if (backend == Backend.HEAP) assertThat(h.harness().numKeyedStateEntries()).as("state left").isZero();
+            assertThat(h.harness().numProcessingTimeTimers() + h.harness().numEventTimeTimers()).as("timers left").isZero();
+            h.endOfInput();
+            assertThat(h.rejects()).hasSize(2);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void withoutATimeoutIncompleteDocumentsWaitForTheEndOfTheInput(Backend backend) throws Exception {
+        try (AggregateHarness h = AggregateHarness.open(new AggregateDocuments(null, false, Duration.ZERO), backend, null)) {
+            h.info(new DocumentInfo("c", null, "in.jsonl:3", 32, 0, 2));
+            h.chunk(score("c", 0, 0));
+            h.setProcessingTime(Long.MAX_VALUE / 2);
+            assertThat(h.rejects()).isEmpty();
+            assertThat(h.harness().numProcessingTimeTimers()).isZero();
+            h.endOfInput();
+            assertThat(h.rejects()).singleElement().extracting(InputReject::reason)
+                    .isEqualTo("only 1 of 2 chunks were scored (see the chunk rejects)");
+        }
     }
 }
