@@ -502,7 +502,7 @@ final class VectorKernels implements Kernels {
             }
             float inv = 127f / absmax;
             if (fin != 0f || absmax == 0f || !(inv < Float.POSITIVE_INFINITY)) {
-                // non-finite input, zero row or subnormal absmax: the reference handles these exactly
+                // non-finite input, zero row or subnormal absmax: the scalar reference (ScalarKernels) handles these exactly
                 Quantization.quantizeRows(x, base, 1, cols, q, qb, scales, sOff + r);
                 continue;
             }

@@ -3,14 +3,14 @@ package dev.mcgt.runtime;
 import dev.mcgt.McgtException;
 
 /**
- * Settings of the λ early-exit rule (reference §6.1). Q15 fields are 0..32767, λ is unsigned 32-bit.
+ * Settings of the λ early-exit rule (docs/GATE.md). Q15 fields are 0..32767, λ is unsigned 32-bit.
  *
  * @param exitLayer                   the layer before which an exit may happen (adaptive: ±1)
  * @param minLambdaForExit            λ below this never exits
  * @param minLambdaStabilityQ15       stability below this never exits
  * @param maxBoundaryConcentrationQ15 concentration above this never exits
  * @param speculativeTokens           > 0 enables speculation after an exit
- * @param verificationLayers          kept for the reference (validated only)
+ * @param verificationLayers          kept from the original design (validated only)
  * @param adaptiveExitLayer           move the exit layer by λ stability
  * @param minConfidenceQ15            confidence needed to exit
  */

@@ -1,6 +1,6 @@
 package dev.mcgt.runtime;
 
-/** One token's route through a block under Mixture-of-Depths (reference §5.2; ordinal = wire value). */
+/** One token's route through a block under Mixture-of-Depths (docs/GATE.md; ordinal = wire value). */
 public enum TokenRoute {
     /** The token goes through the block. */
     COMPUTE,

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Mixture-of-Depths capacity: the reference's golden routes and counts (§5.3, Appendix A). */
+/** Mixture-of-Depths capacity: the original design's golden routes and counts (docs/GATE.md). */
 class DepthRouterTest {
     private static final DepthRouter ROUTER = new DepthRouter(ModRoutingConfig.defaults());
 

@@ -98,7 +98,7 @@ public final class Report {
     // ------------------------------------------------------------------------------------------ rendering
 
     /**
-     * The report's targets in one table (issue 7's targets: tier speedups, mix speedups, gated MiniLM against ONNX
+     * The report's targets in one table (the project's targets: tier speedups, mix speedups, gated MiniLM against ONNX
      * Runtime INT8), with the run's date; {@code ReportMain report} also writes it into README between the markers
      * {@value #HEADLINE_START} and {@value #HEADLINE_END}, so README quotes the report without hand-typed figures.
      */
@@ -163,7 +163,7 @@ public final class Report {
         b.append("Run: ").append(env == null ? "environment not recorded" : env.mode() + " mode, " + env.date())
                 .append("; produced by `").append(regenerate).append("`.\n\n");
         b.append("Every figure is measured on the machine named under its table, one thread, with real INT8 "
-                + "compute. The *claims* are the seed's published numbers (SPEC §8: an i7-12700K timing a "
+                + "compute. The *claims* are the seed's published numbers (an i7-12700K timing a "
                 + "transformer stub that computed nothing), printed beside ours for comparison only; *ours/claim* "
                 + "below 1 means we are faster (latency) or gain less (speedup). On a shared machine other work inflates means "
                 + "and p99 (the load average at the start of the run is printed under each table; ± is JMH's 99.9 % "
