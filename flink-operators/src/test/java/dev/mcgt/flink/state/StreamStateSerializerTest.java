@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The state serializer and its versioned snapshot, without Flink's runtime. */
-class GatedStateSerializerTest {
+class StreamStateSerializerTest {
     private static StreamState state;
 
     /** A micro stream after three chunks: KV cache, histories and cached output all filled. */
@@ -110,7 +110,7 @@ class GatedStateSerializerTest {
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, s);
         return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
-                GatedStateSerializerTest.class.getClassLoader());
+                StreamStateSerializerTest.class.getClassLoader());
     }
 
     @Test
