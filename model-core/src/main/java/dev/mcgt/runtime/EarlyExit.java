@@ -24,11 +24,6 @@ public final class EarlyExit {
         this.maxLayers = maxLayers;
     }
 
-    /** The original design's default config for a model of {@code maxLayers} blocks. */
-    public static EarlyExit withDefaultConfig(int maxLayers) {
-        return new EarlyExit(EarlyExitConfig.defaults(), maxLayers);
-    }
-
     public EarlyExitConfig config() { return config; }
 
     /**

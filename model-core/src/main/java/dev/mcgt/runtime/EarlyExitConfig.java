@@ -33,11 +33,6 @@ public record EarlyExitConfig(int exitLayer, long minLambdaForExit, int minLambd
         return new EarlyExitConfig(3, 100, 30000, 12000, 2, 4, false, 29491);
     }
 
-    public EarlyExitConfig withExitLayer(int v) {
-        return new EarlyExitConfig(v, minLambdaForExit, minLambdaStabilityQ15, maxBoundaryConcentrationQ15,
-                speculativeTokens, verificationLayers, adaptiveExitLayer, minConfidenceQ15);
-    }
-
     public EarlyExitConfig withAdaptiveExitLayer(boolean v) {
         return new EarlyExitConfig(exitLayer, minLambdaForExit, minLambdaStabilityQ15, maxBoundaryConcentrationQ15,
                 speculativeTokens, verificationLayers, v, minConfidenceQ15);
