@@ -109,7 +109,11 @@ public final class EarlyExit {
         return diff < threshold * threshold * norm || (diff == 0f && norm == 0f);
     }
 
-    /** Relative L2 change ‖cur − prev‖ / ‖prev‖ (for reports; NaN or ∞ when prev is zero). */
+    /**
+     * Relative L2 change ‖cur − prev‖ / ‖prev‖ (for reports; NaN or ∞ when prev is zero). The loop repeats
+     * {@link #converged}'s on purpose: both sums in one pass without a holder object, in the same order, so the
+     * two agree bit for bit.
+     */
     public static float relativeChange(float[] prev, float[] cur, int len) {
         float diff = 0f;
         float norm = 0f;
