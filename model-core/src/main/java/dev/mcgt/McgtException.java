@@ -1,13 +1,13 @@
 package dev.mcgt;
 
 /**
- * The one error type of the core. Each {@link Kind} matches an error variant of the reference design
- * (its display prefix and its classification), so callers can tell a user mistake from a broken model.
+ * The one error type of the core. Each {@link Kind} has a display prefix and a classification
+ * (recoverable, config error) kept from the original design (docs/GATE.md), so callers can tell a user mistake from a broken model.
  */
 public final class McgtException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** What went wrong, with the reference's display prefix and classification. */
+    /** What went wrong, with its display prefix and classification. */
     public enum Kind {
         BAD_CONFIG("Bad configuration: ", false, true),
         BAD_WEIGHTS("Bad weights: ", false, true),

@@ -1,5 +1,6 @@
 package dev.mcgt.cli;
 
+import dev.mcgt.coherence.CalibrationMix;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcgt.runtime.GatedTransformer;
 import dev.mcgt.runtime.InferStats;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin ModelSource source;
+    @Mixin ModelOptions source;
 
     @Option(names = "--tier", paramLabel = "0|1|2|3", description = "Run only this tier (3 = cache hit).")
     Integer tier;
@@ -56,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
             throw Usage.error(spec, "--warmup-seconds cannot be negative");
         }
-        ModelSource.Weights w = source.load(spec);
+        ModelOptions.Weights w = source.load(spec);
         int seqLenMax = w.weights().config().seqLenMax();
         int n = tokens == null ? seqLenMax : tokens;
         if (n < 1 || n > seqLenMax) throw Usage.error(spec, "--tokens must be in 1.." + seqLenMax + ", got " + n);
@@ -114,18 +115,16 @@ final class BenchCommand implements Callable<Integer> {
             if (tier < 0 || tier > 3) throw Usage.error(spec, "--tier must be 0, 1, 2 or 3, got " + tier);
             return BenchWorkload.tier(tier);
         }
-        String[] parts = mix.split("/", -1);
-        int[] p = new int[3];
-        try {
-            if (parts.length != 3) throw new NumberFormatException();
-            for (int j = 0; j < 3; j++) p[j] = Integer.parseInt(parts[j].trim());
-        } catch (NumberFormatException e) {
-            throw Usage.error(spec, "--mix expects SKIP/T1/T0 percentages, e.g. 40/40/20, got '" + mix + "'");
+        CalibrationMix m = Usage.fromOptions(spec, () -> CalibrationMix.parse(mix));
+        if (!whole(m.skip()) || !whole(m.tier1()) || !whole(m.tier0())) {
+            throw Usage.error(spec, "--mix percentages must be whole numbers (the mix is 100 calls), got '" + mix + "'");
         }
-        if (p[0] < 0 || p[1] < 0 || p[2] < 0 || p[0] + p[1] + p[2] != 100) {
-            throw Usage.error(spec, "--mix percentages must be non-negative and add up to 100, got '" + mix + "'");
-        }
+        int[] p = {(int) m.skip(), (int) m.tier1(), (int) m.tier0()};
         return BenchWorkload.mix(p[0], p[1], p[2]);
+    }
+
+    private static boolean whole(double v) {
+        return v == Math.rint(v);
     }
 
     private static double round2(double v) {

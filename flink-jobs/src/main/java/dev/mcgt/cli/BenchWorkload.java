@@ -3,7 +3,6 @@ package dev.mcgt.cli;
 import dev.mcgt.McgtException;
 import dev.mcgt.config.GatePolicy;
 import dev.mcgt.gate.GatePacket;
-import dev.mcgt.gate.Signatures;
 import dev.mcgt.runtime.GatedTransformer;
 import dev.mcgt.runtime.InferBuffers;
 import dev.mcgt.runtime.InferInput;
@@ -22,16 +21,15 @@ import java.util.SplittableRandom;
  * The inputs {@code mcgt bench} replays on one stream: one chunk of tokens and, per kind of call, the gate
  * packet that the controller maps to that tier under the given policy. Tier 0: a coherent packet; tier 1: one
  * boundary edge (else concentration, else partition) above the policy's maximum; tier 2: the FORCE_SAFE flag;
- * cache hit: the SKIP flag with the chunk's own signature (which every computed call caches); cheap scorer: the
- * SKIP flag with a signature never computed.
+ * skip: the SKIP flag with the chunk's own signature (which every computed call caches), so every skip is a cache
+ * hit, as in the JMH workloads ({@code dev.mcgt.bench.Workloads}).
  */
 final class BenchWorkload {
     /** The kinds of call a workload mixes. */
-    enum Kind { TIER0, TIER1, TIER2, CACHE_HIT, CHEAP }
+    enum Kind { TIER0, TIER1, TIER2, CACHE_HIT }
 
     /** Seed of the chunk's token ids and of the mix order (fixed, so runs replay the same sequence). */
     static final long SEED = 20240611L;
-    private static final long UNSEEN = 0x9E37_79B9_7F4A_7C15L;
 
     private final GatedTransformer model;
     private final Map<Kind, InferInput> inputs = new EnumMap<>(Kind.class);
@@ -53,7 +51,6 @@ final class BenchWorkload {
         inputs.put(Kind.TIER2, InferInput.of(tokens, coherent.withFlags(GatePacket.FLAG_FORCE_SAFE)));
         GatePacket skip = coherent.withFlags(GatePacket.FLAG_SKIP);
         inputs.put(Kind.CACHE_HIT, InferInput.of(tokens, skip));
-        inputs.put(Kind.CHEAP, InferInput.of(tokens, skip).withSignature(Signatures.ofTokens(tokens) ^ UNSEEN));
         this.state = model.newState();
         this.buffers = model.newBuffers();
         this.output = model.newOutput();
@@ -83,7 +80,7 @@ final class BenchWorkload {
                 case TIER0 -> 0;
                 case TIER1 -> 1;
                 case TIER2 -> 2;
-                case CACHE_HIT, CHEAP -> 3;
+                case CACHE_HIT -> 3;
             };
             if (s.tier() != expectedTier || s.cacheHit() != (k == Kind.CACHE_HIT)) {
                 throw McgtException.badConfig("the bench packet for " + k + " ran at tier " + s.tier()
@@ -110,14 +107,12 @@ final class BenchWorkload {
     }
 
     /**
-     * 100 calls in a fixed pseudo-random order: {@code skip} % skipped (half cache hits, the odd one a cache
-     * hit, the rest cheap scorer), {@code tier1} % tier 1, {@code tier0} % tier 0.
+     * 100 calls in a fixed pseudo-random order: {@code skip} % skipped (cache hits, as in the JMH workloads),
+     * {@code tier1} % tier 1, {@code tier0} % tier 0.
      */
     static Kind[] mix(int skip, int tier1, int tier0) {
         List<Kind> slots = new ArrayList<>(100);
-        int hits = (skip + 1) / 2;
-        add(slots, Kind.CACHE_HIT, hits);
-        add(slots, Kind.CHEAP, skip - hits);
+        add(slots, Kind.CACHE_HIT, skip);
         add(slots, Kind.TIER1, tier1);
         add(slots, Kind.TIER0, tier0);
         Collections.shuffle(slots, new Random(SEED));

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 final class InferCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin ModelSource source;
+    @Mixin ModelOptions source;
 
     @Option(names = "--tokens", paramLabel = "IDS", split = ",", required = true,
             description = "Token ids of the chunk, comma-separated (e.g. 1,2,3).")
@@ -59,7 +59,7 @@ final class InferCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (logits < 0) throw Usage.error(spec, "--logits cannot be negative");
-        ModelSource.Weights w = source.load(spec);
+        ModelOptions.Weights w = source.load(spec);
         InferInput in = InferInput.of(tokens, packet.gate(spec)).withSpikes(spikes());
         if (signature != null) in = in.withSignature(signature);
         GatedTransformer model = new GatedTransformer(w.weights(), PolicyResolver.resolve(spec, policy),

@@ -13,10 +13,10 @@ import picocli.CommandLine.Spec;
  * The {@code mcgt} command line: {@code gate}, {@code model synth|import|info}, {@code infer}, {@code embed},
  * {@code calibrate}, {@code eval}, {@code prototypes}, {@code score}, {@code bench} and {@code demo}. Every command
  * has {@code --help}. Errors are one line {@code mcgt: <message>} on stderr; the exit code is 2 for a usage error
- * (unknown option, bad option value, an input or model the options name that cannot be used), 1 for a failure
- * (bad records in {@code embed}/{@code calibrate}/{@code eval}/{@code prototypes}/{@code gate --batch}, no
- * documents at all, out of memory, disk full, a failed job), 3 for {@code score} when records were rejected, 0
- * otherwise. Set {@code MCGT_DEBUG=1} to get stack traces of failures, {@code MCGT_LOG=warn} (or info, debug) to see
+ * (unknown option, bad option value; for {@code score} also an input, model or output its options name that cannot
+ * be used), 1 for a failure (bad records in {@code embed}/{@code calibrate}/{@code eval}/{@code prototypes}/
+ * {@code gate --batch}, no documents at all, out of memory, disk full, a failed job), 3 for {@code score} when
+ * records were rejected, 0 otherwise (the table is in the README, "Command line"). Set {@code MCGT_DEBUG=1} to get stack traces of failures, {@code MCGT_LOG=warn} (or info, debug) to see
  * the libraries' logs.
  */
 @Command(name = "mcgt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -35,7 +35,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command (gate, model, infer, embed, score, bench, demo)");
+                "missing command (" + String.join(", ", spec.subcommands().keySet()) + ")");
     }
 
     /** Runs {@code mcgt} with these arguments and exits with its code. */

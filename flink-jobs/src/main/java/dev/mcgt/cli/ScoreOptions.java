@@ -57,7 +57,7 @@ public final class ScoreOptions {
     String policy;
 
     @Option(names = "--gate", paramLabel = "on|off", defaultValue = "on",
-            description = "off: every chunk runs ungated at tier 0 (the reference run).")
+            description = "off: every chunk runs ungated at tier 0 (the baseline run).")
     String gate;
 
     @Option(names = "--prototypes", paramLabel = "FILE",

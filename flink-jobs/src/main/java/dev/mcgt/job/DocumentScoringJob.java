@@ -38,8 +38,9 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
  * JSON lines in {@code scores/}, with the tier transitions, energy samples and model upgrades of the scoring
  * function in {@code telemetry/} and every rejected record, document or chunk in {@code rejects/}.
  *
- * <p>Every operator has a stable uid (the {@code UID_*} constants) so that a savepoint taken with one build or
- * model restores into another. BATCH mode is the default for files; STREAMING mode checkpoints (exactly-once
+ * <p>Every operator has a stable uid so that a savepoint taken with one build or model restores into another: the
+ * {@code UID_*} constants for the sources and the keyed stages, fixed names for the rest ({@code mcgt-chunk-rejects},
+ * {@code mcgt-*-json} for the JSON maps, {@code mcgt-sink-<folder>} for the sinks). BATCH mode is the default for files; STREAMING mode checkpoints (exactly-once
  * files, rolled on every checkpoint) and is the mode for savepoint-based model upgrades. {@link #main} is the entry
  * point on a real cluster ({@code flink run -c dev.mcgt.job.DocumentScoringJob mcgt.jar --model … --input …
  * --output …}); {@code mcgt score} runs the same graph on an embedded local Flink.

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Chooses gate thresholds that give a requested tier mix on a sample of real chunks (SPEC §4, calibration),
+ * Chooses gate thresholds that give a requested tier mix on a sample of real chunks (README, "Calibration and gated quality"),
  * and replays a sample through the real {@link GateController} to tell which mix a policy gives. Pure: no
  * model, no I/O; deterministic.
  *

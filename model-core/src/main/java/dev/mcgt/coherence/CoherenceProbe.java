@@ -8,7 +8,7 @@ import dev.mcgt.model.ModelWeights;
 import java.util.Arrays;
 
 /**
- * Turns a chunk into coherence figures (SPEC §4): the token graph of the chunk ({@link TokenGraph}), its
+ * Turns a chunk into coherence figures (README, "How an inference runs"): the token graph of the chunk ({@link TokenGraph}), its
  * exact global minimum cut ({@link MinCut}) and what follows from it.
  *
  * <ul>

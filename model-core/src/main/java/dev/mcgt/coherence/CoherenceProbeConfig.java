@@ -61,14 +61,4 @@ public record CoherenceProbeConfig(double lambdaScale, int topK, double boundary
         return new CoherenceProbeConfig(lambdaScale, topK, boundaryEdgeThreshold, ratio, maxDepth, maxPartitions,
                 concentrationEdges, includePositions);
     }
-
-    public CoherenceProbeConfig withBoundaryEdgeThreshold(double threshold) {
-        return new CoherenceProbeConfig(lambdaScale, topK, threshold, weakCutRatio, maxDepth, maxPartitions,
-                concentrationEdges, includePositions);
-    }
-
-    public CoherenceProbeConfig withIncludePositions(boolean on) {
-        return new CoherenceProbeConfig(lambdaScale, topK, boundaryEdgeThreshold, weakCutRatio, maxDepth, maxPartitions,
-                concentrationEdges, on);
-    }
 }

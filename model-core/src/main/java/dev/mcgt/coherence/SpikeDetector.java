@@ -6,7 +6,7 @@ import dev.mcgt.stream.SpikeHistory;
 import java.util.Arrays;
 
 /**
- * Novelty of a chunk against its stream's recent history (SPEC §4), as a {@link SpikePacket}.
+ * Novelty of a chunk against its stream's recent history , as a {@link SpikePacket}.
  *
  * <ul>
  *   <li><b>Token distance</b>: the share of the chunk's distinct token ids that occur in none of the last
@@ -23,7 +23,7 @@ import java.util.Arrays;
  *       (there is no history to be novel against, so it is not counted as a spike).</li>
  *   <li><b>Top-k</b> (fired chunks only; not-fired chunks are skipped by the gate): up to {@code topK}
  *       positions, positions whose token is new first, then by {@code 1 − cos(vector, reference)} descending,
- *       then by position; the reference is the running mean (the chunk's own mean for a first chunk). Weight in
+ *       then by position; the baseline is the running mean (the chunk's own mean for a first chunk). Weight in
  *       Q15: {@code 16384 + round(dist/2 · 16383)} for a new token, {@code round(dist/2 · 16383)} otherwise.
  *       {@code FLAG_SPARSE_MASK} is set when the top-k is not empty.</li>
  * </ul>

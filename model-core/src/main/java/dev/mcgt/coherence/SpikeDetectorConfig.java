@@ -68,10 +68,6 @@ public record SpikeDetectorConfig(boolean enabled, int thresholdQ15, double toke
         return new SpikeDetectorConfig(enabled, thresholdQ15, v, historyChunks, meanWeight, rateShift, topK);
     }
 
-    public SpikeDetectorConfig withHistoryChunks(int v) {
-        return new SpikeDetectorConfig(enabled, thresholdQ15, tokenWeight, v, meanWeight, rateShift, topK);
-    }
-
     public SpikeDetectorConfig withTopK(int v) {
         return new SpikeDetectorConfig(enabled, thresholdQ15, tokenWeight, historyChunks, meanWeight, rateShift, v);
     }

@@ -3,9 +3,9 @@ package dev.mcgt.config;
 import dev.mcgt.McgtException;
 
 /**
- * Thresholds of the gate controller (reference §1.2). λ is an unsigned 32-bit value held in a long; the Q15
+ * Thresholds of the gate controller (docs/GATE.md). λ is an unsigned 32-bit value held in a long; the Q15
  * fields are 0..32767. {@code spikeNoveltyQ15Min} and the two {@code allow*WhenUnstable} flags are kept for
- * the reference's helpers and for calibration; the rule path does not read them.
+ * the controller's helpers that inference does not call (docs/GATE.md) and for calibration; the rule path does not read them.
  */
 public record GatePolicy(
         long lambdaMin, int dropRatioQ15Max, int boundaryEdgesMax, int boundaryConcentrationQ15Max,

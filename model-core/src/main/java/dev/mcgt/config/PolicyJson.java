@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@link GatePolicy} as JSON: one object whose keys are exactly the record's component names (camelCase, in
@@ -83,6 +84,14 @@ public final class PolicyJson {
 
     /** Reads, parses and validates a policy file; errors name the file. */
     public static GatePolicy load(Path path) {
+        return loadFile(path, PolicyJson::fromJson);
+    }
+
+    /**
+     * Reads a policy file and parses its text with {@code parse} (the policy alone, or the whole gating profile);
+     * every error is one BAD_CONFIG line naming the file.
+     */
+    public static <T> T loadFile(Path path, Function<String, T> parse) {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
@@ -92,7 +101,7 @@ public final class PolicyJson {
             throw McgtException.badConfig("cannot read policy file '" + path + "': " + e.getMessage());
         }
         try {
-            return fromJson(text);
+            return parse.apply(text);
         } catch (McgtException e) {
             throw McgtException.badConfig("policy file '" + path + "': " + e.detail());
         }

@@ -6,9 +6,9 @@ import dev.mcgt.McgtException;
  * The shape of a model and of its compute tiers. All sizes are fixed at construction; degraded tiers only
  * reduce the effective sequence length, window and layer count, never allocations.
  *
- * <p>The first thirteen fields are the reference design's; the rest are what a real model needs. Use
- * {@link #micro()}, {@link #baseline()} or {@link #builder()}; {@link #validate()} checks the reference's
- * rules in the reference's order, then ours.
+ * <p>The first thirteen fields are the original design's (docs/GATE.md); the rest are what a real model needs. Use
+ * {@link #micro()}, {@link #baseline()} or {@link #builder()}; {@link #validate()} checks the original
+ * design's rules in its order, then ours.
  *
  * @param seqLenMax       tokens per chunk (S)
  * @param hidden          model width (D)
@@ -29,8 +29,8 @@ import dev.mcgt.McgtException;
  * @param normPlacement   PRE or POST LayerNorm
  * @param activation      FFN activation
  * @param attention       CAUSAL or BIDIRECTIONAL
- * @param layersSafe      layers run at tier 2 (reference: hard-coded 1)
- * @param windowSafe      attention window at tier 2 (reference: hard-coded 4)
+ * @param layersSafe      layers run at tier 2 (fix 1 in docs/GATE.md; the original hard-coded 1)
+ * @param windowSafe      attention window at tier 2 (fix 1; the original hard-coded 4)
  * @param kvContext       positions of earlier chunks kept per layer in the KV cache
  * @param layerNormEps    LayerNorm epsilon
  */
@@ -41,7 +41,7 @@ public record TransformerConfig(
         NormPlacement normPlacement, Activation activation, AttentionKind attention, int layersSafe,
         int windowSafe, int kvContext, float layerNormEps) {
 
-    /** Largest value of the reference's u16 size fields. */
+    /** Largest value of the original design's u16 size fields. */
     public static final int U16_MAX = 0xFFFF;
 
     /** The reference's micro preset: S 32, D 128, H 4, L 2, W 8/4, logits 256, tier 1 (1 layer, 16), tier 2 4. */
@@ -87,7 +87,7 @@ public record TransformerConfig(
     public int outputSize() { return isEncoder() ? hidden : logits; }
 
     /**
-     * Checks the reference's eleven rules in order (first failure wins), then the rules real weights need.
+     * Checks the original design's eleven rules in order (first failure wins), then the rules real weights need.
      *
      * @return this config
      * @throws McgtException BAD_CONFIG with a message naming the rule
@@ -150,7 +150,7 @@ public record TransformerConfig(
         return b;
     }
 
-    /** Fluent builder; defaults are the reference's baseline plus a decoder with PRE norms and tanh GELU. */
+    /** Fluent builder; defaults are the original design's baseline plus a decoder with PRE norms and tanh GELU. */
     public static final class Builder {
         private int seqLenMax = 64, hidden = 256, heads = 4, layers = 4, windowNormal = 16, windowDegraded = 8;
         private int ffnMult = 4, logits = 1024, layersDegraded = 2, seqLenDegraded = 32, seqLenSafe = 8;

@@ -3,13 +3,13 @@ package dev.mcgt.gate;
 import dev.mcgt.config.GatePolicy;
 
 /**
- * A heuristic "energy" of a gate packet (reference §7, formula and golden values kept, all f32): low λ, many
+ * A heuristic "energy" of a gate packet (docs/GATE.md: the original formula and golden values, all f32): low λ, many
  * or concentrated boundary edges and many partitions raise the energy; a finite-difference gradient and the
- * distance to the thresholds give a confidence. In the reference it could override the rule path; here it is
+ * distance to the thresholds give a confidence. In the original design it could override the rule path; here it is
  * only an advisor that {@link GateController} consults to make a decision more conservative (fix 3).
  */
 public final class EnergyGate {
-    /** Confidence the controller requires before it takes the advice (reference: 0.7). */
+    /** Confidence the controller requires before it takes the advice (as in the original design). */
     public static final float CONTROLLER_CONFIDENCE = 0.7f;
 
     /** A decision with the gate's confidence in it. */
@@ -46,7 +46,7 @@ public final class EnergyGate {
         return (wl * eLambda + wb * eBoundary + wp * ePartition) / (wl + wb + wp);
     }
 
-    /** Forward differences with step 1 on λ, boundary edges and partitions (saturating, as the reference). */
+    /** Forward differences with step 1 on λ, boundary edges and partitions (saturating, as the original). */
     public Gradient gradient(GatePacket g) {
         float e0 = energy(g);
         long lambdaUp = saturate((float) g.lambda() + 1.0f, 0, 0xFFFF_FFFFL);

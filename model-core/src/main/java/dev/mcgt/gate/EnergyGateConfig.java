@@ -1,6 +1,6 @@
 package dev.mcgt.gate;
 
-/** Weights and thresholds of the {@link EnergyGate} (reference §7.1). {@code gradientSteps} is kept but unused. */
+/** Weights and thresholds of the {@link EnergyGate} (docs/GATE.md). {@code gradientSteps} is kept but unused. */
 public record EnergyGateConfig(float lambdaWeight, float boundaryPenaltyWeight, float partitionEntropyWeight,
                                float convexityRadius, int gradientSteps, float energyThreshold,
                                float energyQuarantineThreshold, float minConfidence, float lambdaNorm) {

@@ -3,12 +3,11 @@ package dev.mcgt.gate;
 import dev.mcgt.config.GatePolicy;
 
 /**
- * Picks a compute tier from a gate packet and an optional spike packet, in the reference's exact order
- * (§3.4): skip flag, force-safe flag, spikes (inactive → skip, storm → safe), λ below minimum, λ dropping
+ * Picks a compute tier from a gate packet and an optional spike packet, in the order of docs/GATE.md: skip flag, force-safe flag, spikes (inactive → skip, storm → safe), λ below minimum, λ dropping
  * fast, boundary edges, boundary concentration, partitions, else full compute. Comparisons are strict and
  * λ is unsigned.
  *
- * <p>Deviations from the reference, each a documented fix: tier 2 uses the config's safe sizes (fix 1); the
+ * <p>Deviations from the original design, each a documented fix in docs/GATE.md: tier 2 uses the config's safe sizes (fix 1); the
  * skip tier reports FORCED_BY_FLAG or SPIKE_INACTIVE (fix 2); the energy gate only ever makes a rule decision
  * more conservative and never overrides a skip, a flag or a spike storm (fix 3); a policy change keeps the
  * model's sizes because sizes are given explicitly, never defaulted (fix 4).
@@ -87,7 +86,7 @@ public final class GateController {
         return adviseConservatively(gate, rule);
     }
 
-    /** Steps 4–9 of the reference order: λ, drop, boundary, concentration, partitions. */
+    /** Steps 4–9 of the decision order: λ, drop, boundary, concentration, partitions. */
     private TierDecision evaluateSignals(GatePacket gate) {
         if (gate.lambda() < policy.lambdaMin()) return quarantine[GateReason.LAMBDA_BELOW_MIN.ordinal()];
         if (gate.dropRatioQ15() > policy.dropRatioQ15Max()) return flush[GateReason.LAMBDA_DROPPED_FAST.ordinal()];
@@ -115,14 +114,14 @@ public final class GateController {
         };
     }
 
-    /** Reference §3.5 helper: whether KV writes are acceptable for this packet. */
+    /** Helper that inference does not call (docs/GATE.md): whether KV writes are acceptable for this packet. */
     public boolean shouldAllowKvWrites(GatePacket gate) {
         if (gate.lambda() < policy.lambdaMin()) return policy.allowKvWriteWhenUnstable();
         if (gate.dropRatioQ15() > policy.dropRatioQ15Max()) return policy.allowKvWriteWhenUnstable();
         return true;
     }
 
-    /** Reference §3.5 helper: whether external writes are acceptable for this packet. */
+    /** Helper that inference does not call (docs/GATE.md): whether external writes are acceptable for this packet. */
     public boolean shouldAllowExternalWrites(GatePacket gate) {
         if (gate.lambda() < policy.lambdaMin()) return policy.allowExternalWriteWhenUnstable();
         if (gate.dropRatioQ15() > policy.dropRatioQ15Max()) return policy.allowExternalWriteWhenUnstable();

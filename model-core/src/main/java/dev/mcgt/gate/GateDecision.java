@@ -1,6 +1,6 @@
 package dev.mcgt.gate;
 
-/** What the gate permits this inference (reference §2.3); ordinal order is also conservativeness order. */
+/** What the gate permits this inference (docs/GATE.md); ordinal order is also conservativeness order. */
 public enum GateDecision {
     ALLOW(true, true),
     REDUCE_SCOPE(true, false),

@@ -3,7 +3,7 @@ package dev.mcgt.gate;
 import dev.mcgt.McgtException;
 
 /**
- * The coherence input of one inference (reference §2.1): the current and previous minimum-cut value λ
+ * The coherence input of one inference (docs/GATE.md): the current and previous minimum-cut value λ
  * (unsigned 32-bit, held in a long), boundary figures, partition count and flags.
  */
 public record GatePacket(long lambda, long lambdaPrev, int boundaryEdges, int boundaryConcentrationQ15,
@@ -49,7 +49,7 @@ public record GatePacket(long lambda, long lambdaPrev, int boundaryEdges, int bo
 
     public boolean boundaryIdsAvailable() { return (flags & FLAG_BOUNDARY_IDS_AVAILABLE) != 0; }
 
-    /** λ − λprev with both reinterpreted as signed 32-bit and a wrapping subtraction, as the reference. */
+    /** λ − λprev with both reinterpreted as signed 32-bit and a wrapping subtraction (docs/GATE.md). */
     public int lambdaDelta() { return (int) lambda - (int) lambdaPrev; }
 
     /**

@@ -1,8 +1,8 @@
 package dev.mcgt.gate;
 
 /**
- * Why the gate decided what it did. The first eight are the reference's (same ordinals); SPIKE_INACTIVE and
- * CACHE_HIT name the skip tier's real cause (the reference reports NONE), ENERGY_ADVISOR marks a decision the
+ * Why the gate decided what it did. The first eight keep the original design's ordinals (docs/GATE.md); SPIKE_INACTIVE and
+ * CACHE_HIT name the skip tier's real cause (the original reported NONE), ENERGY_ADVISOR marks a decision the
  * optional energy gate made more conservative.
  */
 public enum GateReason {

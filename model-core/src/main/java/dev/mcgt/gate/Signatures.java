@@ -1,7 +1,7 @@
 package dev.mcgt.gate;
 
 /**
- * 64-bit FNV-1a style input signatures (reference §4.1), the cache key of the skip tier. Each token is XORed
+ * 64-bit FNV-1a style input signatures (docs/GATE.md), the cache key of the skip tier. Each token is XORed
  * in as a whole zero-extended 32-bit value (not byte by byte); embedding bytes are sign-extended.
  */
 public final class Signatures {
@@ -36,7 +36,7 @@ public final class Signatures {
         return h;
     }
 
-    /** Unsigned lower-case hex, as the reference prints signatures. */
+    /** Unsigned lower-case hex, as the golden tables print signatures. */
     public static String hex(long signature) {
         return Long.toHexString(signature);
     }

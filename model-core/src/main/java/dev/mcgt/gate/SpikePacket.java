@@ -4,7 +4,7 @@ import dev.mcgt.McgtException;
 import java.util.Arrays;
 
 /**
- * The novelty input of one inference (reference §2.2): whether the chunk fired, the recent fire rate and
+ * The novelty input of one inference (docs/GATE.md): whether the chunk fired, the recent fire rate and
  * novelty in Q15, and up to 16 most novel positions with Q15 weights.
  */
 public record SpikePacket(int fired, int rateQ15, int noveltyQ15, int[] topIdx, int[] topWeightsQ15, int flags) {

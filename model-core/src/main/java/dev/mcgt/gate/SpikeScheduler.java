@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Maps a spike packet to a suggested tier from its fire rate and novelty (reference §4.1): not fired → skip;
+ * Maps a spike packet to a suggested tier from its fire rate and novelty (docs/GATE.md): not fired → skip;
  * a low rate → tier 3; otherwise the rate picks tier 0/1/2 and low novelty adds one (capped at 2). A sparse
  * mask is suggested when SPARSE_MASK is set and the top-k holds enough positions.
  */
@@ -21,7 +21,7 @@ public final class SpikeScheduler {
 
     public SpikeSchedulerConfig config() { return config; }
 
-    /** The schedule for one packet (reference order; {@code shouldRun} stays true even for tier 3). */
+    /** The schedule for one packet (the original order; {@code shouldRun} stays true even for tier 3). */
     public SpikeSchedule evaluate(SpikePacket spike) {
         if (!spike.isActive()) return new SpikeSchedule(false, 3, false, 0);
         int tier;

@@ -1,6 +1,6 @@
 package dev.mcgt.gate;
 
-/** Thresholds of the {@link SpikeScheduler} (reference §4.1); {@code noveltyHighThresholdQ15} is kept but unused. */
+/** Thresholds of the {@link SpikeScheduler} (docs/GATE.md); {@code noveltyHighThresholdQ15} is kept but unused. */
 public record SpikeSchedulerConfig(int rateSkipThresholdQ15, int rateTier1ThresholdQ15, int rateTier2ThresholdQ15,
                                    int noveltyLowThresholdQ15, int noveltyHighThresholdQ15, int sparseMinPositions) {
 

@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@code keyScale[j·heads + h]}, its optional score bias at {@code keyBias[j]}; the visible keys of query r are {@code keyList[r·stride ..]}, {@code keyCount[r]}
  * of them, ascending, all in [lo, lo + span); output row r, head h at {@code out[outOff + r·d + h·headDim ..]}.
  *
- * <p>{@link #computeWith} is the reference: exactly the arithmetic {@link Kernels#attendBlock} specifies, built from
+ * <p>{@link #computeWith} is the scalar reference: exactly the arithmetic {@link Kernels#attendBlock} specifies, built from
  * the other kernel methods (one int8 GEMM per head for the block's scores, softmax and P·V per query), so every
  * Java kernel computes attention the same way. Values are widened to f32 once per layer for it (see
  * {@link #valuesChanged}).
@@ -92,7 +92,7 @@ public final class AttentionBlock {
         return this;
     }
 
-    /** The values array was rewritten (a new layer): widened copies made for the reference are stale. */
+    /** The values array was rewritten (a new layer): widened copies made for the scalar reference are stale. */
     public void valuesChanged() {
         widenedRows = 0;
     }

@@ -14,7 +14,7 @@ import java.util.Objects;
  * when the matrix is collected), attention blocks, quantization, LayerNorm, GELU and softmax run in C; the methods
  * off the inference hot path (sums, the probe's dot products and min-cut steps, single-row adds) run on the
  * {@code fallback} kernel. Every method gives the same bits as {@link ScalarKernels}: integer sums are exact, and
- * the C float code performs the reference's operations in its order (the design is in docs/NATIVE-KERNELS.md).
+ * the C float code performs the scalar reference's (ScalarKernels) operations in its order (the design is in docs/NATIVE-KERNELS.md).
  * Arguments are checked here, in Java, before any native call.
  */
 final class NativeKernels implements Kernels {
@@ -168,7 +168,7 @@ final class NativeKernels implements Kernels {
         KernelChecks.checkLayerNormRows(x, xOff, rows, n, gamma, beta, out, outOff);
         if (rows == 0) return;
         if (out == x && outOff != xOff) {
-            // rows would overlap in a way the reference's row-by-row order defines: keep that order
+            // rows would overlap in a way the scalar reference's row-by-row order defines: keep that order
             for (int r = 0; r < rows; r++) layerNorm(x, xOff + r * n, n, gamma, beta, eps, out, outOff + r * n);
             return;
         }
@@ -195,7 +195,7 @@ final class NativeKernels implements Kernels {
         Objects.checkFromIndexSize(yOff, len, y.length);
         if (len == 0) return;
         if (x == y) {
-            fallback.add(x, xOff, y, yOff, len); // overlapping ranges: the reference's element order
+            fallback.add(x, xOff, y, yOff, len); // overlapping ranges: the scalar reference's element order
             return;
         }
         nAdd(x, xOff, y, yOff, len);

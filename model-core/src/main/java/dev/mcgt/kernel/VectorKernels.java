@@ -306,7 +306,10 @@ final class VectorKernels implements Kernels {
         c51.intoArray(c, co + 5 * PANEL + L);
     }
 
-    /** The 4 × 16 register tile (rows left over by the 6-row tiles), activation rows a0 + r·lda. */
+    /**
+     * The 4 × 16 register tile (rows left over by the 6-row tiles), activation rows a0 + r·lda. Written out like
+     * {@link #block6} on purpose: the JIT keeps a tile in registers only when its accumulators are named locals.
+     */
     private static void block4(float[] af, int a0, int lda, float[] wp, int wBase, int k0, int k1, float[] c,
                                int co) {
         int a1 = a0 + lda;
@@ -502,7 +505,7 @@ final class VectorKernels implements Kernels {
             }
             float inv = 127f / absmax;
             if (fin != 0f || absmax == 0f || !(inv < Float.POSITIVE_INFINITY)) {
-                // non-finite input, zero row or subnormal absmax: the reference handles these exactly
+                // non-finite input, zero row or subnormal absmax: the scalar reference (ScalarKernels) handles these exactly
                 Quantization.quantizeRows(x, base, 1, cols, q, qb, scales, sOff + r);
                 continue;
             }

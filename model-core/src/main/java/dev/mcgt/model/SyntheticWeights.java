@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Seeded random weights for any config, for tests, benchmarks and the reference's synthetic presets. Every
+ * Seeded random weights for any config, for tests, benchmarks and the synthetic presets (micro, baseline). Every
  * value comes from one {@link SplittableRandom} in a fixed order, so the same config and seed give identical
  * bytes on every JVM.
  *

@@ -5,13 +5,13 @@ import dev.mcgt.gate.GatePacket;
 /**
  * Mixture-of-Depths: how many tokens go through a block, and which.
  *
- * <p><b>How many</b> is the reference's MincutDepthRouter (§5.3) exactly: capacity = ceil(n·ratio), scaled by
+ * <p><b>How many</b> is the original design's rule exactly (docs/GATE.md): capacity = ceil(n·ratio), scaled by
  * λ stability (×0.9 when |Δλ| ≤ 3276, ×1.2 when > 16384, f32 arithmetic), clamped to [min tokens, n]; the
- * reference's stride-marked boundary count (10 % of n when the concentration is above 16384, else 20 %) is
- * added on top, then topped up to the minimum. {@link #referenceRoutes} reproduces the reference's route
- * pattern for tests; {@link #computeCount} is the same count without allocating.
+ * original's stride-marked boundary count (10 % of n when the concentration is above 16384, else 20 %) is
+ * added on top, then topped up to the minimum. {@link #computeCount} is that count
+ * (the original design's route strings are rebuilt in the tests, {@code ReferenceRoutes}).
  *
- * <p><b>Which</b> is data-driven (the reference's fixed strides are not): tokens the min-cut probe put on the
+ * <p><b>Which</b> is data-driven (the original's fixed strides are not): tokens the min-cut probe put on the
  * boundary, the spike detector's top-k positions and, for decoders, the last position (its output is the
  * result) always compute; the remaining places go to the tokens with the highest router score, the squared L2
  * distance of the token's hidden state to the mean hidden state of the chunk entering the block (tokens that
@@ -32,7 +32,7 @@ public final class DepthRouter {
 
     public ModRoutingConfig config() { return config; }
 
-    /** The capacity before boundaries (reference §5.3 step 3). */
+    /** The capacity before boundaries (docs/GATE.md). */
     public int capacity(GatePacket gate, int n) {
         if (n <= 0) return 0;
         int cap = ceilF((float) n * config.layerCapacityRatio());
@@ -45,7 +45,7 @@ public final class DepthRouter {
         return Math.min(Math.max(cap, config.minTokensPerLayer()), n);
     }
 
-    /** The number of stride-marked boundary tokens of the reference (0 when boundaries are not forced). */
+    /** The number of stride-marked boundary tokens of the original design (0 when boundaries are not forced). */
     public int referenceBoundaryCount(GatePacket gate, int n) {
         if (n <= 0 || !config.boundaryTokenForceCompute()) return 0;
         int bc = boundaryTarget(gate, n);
@@ -55,12 +55,13 @@ public final class DepthRouter {
         return marked;
     }
 
-    private static int boundaryTarget(GatePacket gate, int n) {
+    /** Boundary tokens the original design marks: 10 % of n when the concentration is above 16384, else 20 %. */
+    static int boundaryTarget(GatePacket gate, int n) {
         float ratio = gate.boundaryConcentrationQ15() > 16384 ? 0.1f : 0.2f;
         return ceilF((float) n * ratio);
     }
 
-    /** How many of {@code n} tokens compute in a block: the reference's compute count (Compute + Boundary). */
+    /** How many of {@code n} tokens compute in a block: the original design's compute count (Compute + Boundary). */
     public int computeCount(GatePacket gate, int n) {
         if (n <= 0) return 0;
         int boundary = referenceBoundaryCount(gate, n);
@@ -68,46 +69,6 @@ public final class DepthRouter {
         int count = boundary + Math.min(target, n - boundary);
         if (count < config.minTokensPerLayer()) count = Math.min(config.minTokensPerLayer(), n);
         return count;
-    }
-
-    /** The reference's route pattern for {@code n} tokens (positions ignored, as in the reference). */
-    public TokenRoute[] referenceRoutes(GatePacket gate, int n) {
-        TokenRoute[] routes = new TokenRoute[Math.max(n, 0)];
-        java.util.Arrays.fill(routes, TokenRoute.SKIP);
-        if (n <= 0) return routes;
-        int capacity = capacity(gate, n);
-        int boundary = 0;
-        if (config.boundaryTokenForceCompute()) {
-            int bc = boundaryTarget(gate, n);
-            int step = Math.max(n / Math.max(bc, 1), 1);
-            for (int i = 0; i < n && boundary < bc; i += step) {
-                routes[i] = TokenRoute.BOUNDARY;
-                boundary++;
-            }
-        }
-        int target = Math.max(capacity - boundary, 0);
-        int converted = 0;
-        for (int i = 0; i < n && converted < target; i++) {
-            if (routes[i] == TokenRoute.SKIP) {
-                routes[i] = TokenRoute.COMPUTE;
-                converted++;
-            }
-        }
-        int count = boundary + converted;
-        for (int i = 0; i < n && count < config.minTokensPerLayer(); i++) {
-            if (routes[i] == TokenRoute.SKIP) {
-                routes[i] = TokenRoute.COMPUTE;
-                count++;
-            }
-        }
-        return routes;
-    }
-
-    /** Renders routes as the reference's golden strings: B boundary, C compute, '.' skip. */
-    public static String render(TokenRoute[] routes) {
-        StringBuilder sb = new StringBuilder(routes.length);
-        for (TokenRoute r : routes) sb.append(r == TokenRoute.BOUNDARY ? 'B' : r == TokenRoute.COMPUTE ? 'C' : '.');
-        return sb.toString();
     }
 
     /**

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Early exit, two rules. The λ rule is the reference's CoherenceEarlyExit (§6.3): a stable, strong,
- * unconcentrated min-cut lets the model stop before a target layer. Unlike the reference, the forward pass
+ * Early exit, two rules. The λ rule is the original design's (docs/GATE.md): a stable, strong,
+ * unconcentrated min-cut lets the model stop before a target layer. Unlike there, the forward pass
  * really stops there. The representation rule stops after a layer when the mean-pooled hidden state of the
  * chunk moved by less than a relative L2 threshold through that layer.
  *
@@ -24,16 +24,11 @@ public final class EarlyExit {
         this.maxLayers = maxLayers;
     }
 
-    /** The reference's default config for a model of {@code maxLayers} blocks. */
-    public static EarlyExit withDefaultConfig(int maxLayers) {
-        return new EarlyExit(EarlyExitConfig.defaults(), maxLayers);
-    }
-
     public EarlyExitConfig config() { return config; }
 
     /**
      * λ stability in Q15: 0 when λprev is 0, else min(32768 − |Δλ|·32768/λprev (saturating), 32767), with the
-     * product wrapping in 32 bits as the reference's release build.
+     * product wrapping in 32 bits as the original design did.
      */
     public static int stabilityQ15(GatePacket gate) {
         long prev = gate.lambdaPrev();
@@ -60,7 +55,7 @@ public final class EarlyExit {
         return evaluate(gate) >= 0;
     }
 
-    /** The reference's shouldExit with its reasons and confidences (golden table §6.3). */
+    /** The λ rule with its reasons and confidences (golden table in EarlyExitTest). */
     public EarlyExitDecision shouldExit(GatePacket gate, int layer) {
         int target = targetLayer(gate);
         if (layer != target) return new EarlyExitDecision(false, 0, target, ExitReason.FORCED_CONTINUE, false);
@@ -91,7 +86,7 @@ public final class EarlyExit {
         return confidence < config.minConfidenceQ15() ? -1 : confidence;
     }
 
-    /** (4·λstrength + 4·stability + 2·dispersion) / 10, capped at 32767 (reference §6.3 step d). */
+    /** (4·λstrength + 4·stability + 2·dispersion) / 10, capped at 32767 (docs/GATE.md). */
     private static int confidence(GatePacket gate, int stability) {
         long lambdaStrength = Math.min(gate.lambda() * 32768L / 100L, 32767L);
         long dispersion = 32767L - gate.boundaryConcentrationQ15();
@@ -114,7 +109,11 @@ public final class EarlyExit {
         return diff < threshold * threshold * norm || (diff == 0f && norm == 0f);
     }
 
-    /** Relative L2 change ‖cur − prev‖ / ‖prev‖ (for reports; NaN or ∞ when prev is zero). */
+    /**
+     * Relative L2 change ‖cur − prev‖ / ‖prev‖ (for reports; NaN or ∞ when prev is zero). The loop repeats
+     * {@link #converged}'s on purpose: both sums in one pass without a holder object, in the same order, so the
+     * two agree bit for bit.
+     */
     public static float relativeChange(float[] prev, float[] cur, int len) {
         float diff = 0f;
         float norm = 0f;
@@ -151,8 +150,8 @@ public final class EarlyExit {
     }
 
     /**
-     * The indices of the {@code k} largest values, largest first, with the reference's tie placement (a binary
-     * search that inserts a new value before an equal element it lands on; golden in §6.3).
+     * The indices of the {@code k} largest values, largest first, with the original design's tie placement (a binary
+     * search that inserts a new value before an equal element it lands on; golden in EarlyExitTest).
      */
     public static int[] topk(float[] values, int k) {
         int kk = Math.min(k, values.length);

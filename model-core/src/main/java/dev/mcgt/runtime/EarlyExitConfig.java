@@ -3,14 +3,14 @@ package dev.mcgt.runtime;
 import dev.mcgt.McgtException;
 
 /**
- * Settings of the λ early-exit rule (reference §6.1). Q15 fields are 0..32767, λ is unsigned 32-bit.
+ * Settings of the λ early-exit rule (docs/GATE.md). Q15 fields are 0..32767, λ is unsigned 32-bit.
  *
  * @param exitLayer                   the layer before which an exit may happen (adaptive: ±1)
  * @param minLambdaForExit            λ below this never exits
  * @param minLambdaStabilityQ15       stability below this never exits
  * @param maxBoundaryConcentrationQ15 concentration above this never exits
  * @param speculativeTokens           > 0 enables speculation after an exit
- * @param verificationLayers          kept for the reference (validated only)
+ * @param verificationLayers          kept from the original design (validated only)
  * @param adaptiveExitLayer           move the exit layer by λ stability
  * @param minConfidenceQ15            confidence needed to exit
  */
@@ -31,11 +31,6 @@ public record EarlyExitConfig(int exitLayer, long minLambdaForExit, int minLambd
     /** The reference's conservative preset: exit layer 3, λ ≥ 100, stability 30000, not adaptive. */
     public static EarlyExitConfig conservative() {
         return new EarlyExitConfig(3, 100, 30000, 12000, 2, 4, false, 29491);
-    }
-
-    public EarlyExitConfig withExitLayer(int v) {
-        return new EarlyExitConfig(v, minLambdaForExit, minLambdaStabilityQ15, maxBoundaryConcentrationQ15,
-                speculativeTokens, verificationLayers, adaptiveExitLayer, minConfidenceQ15);
     }
 
     public EarlyExitConfig withAdaptiveExitLayer(boolean v) {

@@ -1,7 +1,7 @@
 package dev.mcgt.runtime;
 
 /**
- * One evaluation of the λ early-exit rule at a layer (reference §6.2).
+ * One evaluation of the λ early-exit rule at a layer (docs/GATE.md).
  *
  * @param canExit           stop before this layer
  * @param confidenceQ15     the rule's confidence (0 when not evaluated)

@@ -1,7 +1,7 @@
 package dev.mcgt.runtime;
 
 /**
- * Estimated energy of one inference (SPEC §7): Σ operations × energy per operation + Σ bytes moved × energy
+ * Estimated energy of one inference: Σ operations × energy per operation + Σ bytes moved × energy
  * per byte. An <b>estimate</b> from published 45 nm figures, not a measurement.
  *
  * <p>Source of every constant: M. Horowitz, "Computing's energy problem (and what we can do about it)",

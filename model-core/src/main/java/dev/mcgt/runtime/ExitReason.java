@@ -1,6 +1,6 @@
 package dev.mcgt.runtime;
 
-/** Why the λ early-exit rule did or did not exit (reference §6.2; ordinal = wire value). */
+/** Why the λ early-exit rule did or did not exit (docs/GATE.md; ordinal = wire value). */
 public enum ExitReason {
     INSUFFICIENT_CONFIDENCE,
     LAMBDA_TOO_LOW,

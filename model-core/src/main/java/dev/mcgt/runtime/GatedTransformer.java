@@ -121,7 +121,7 @@ public final class GatedTransformer {
     /** Whether attention reads earlier chunks' KV as left context (see {@link CrossChunkContext}). */
     public boolean readsCrossChunkContext() { return readsContext; }
 
-    /** The same model with another policy; the tier sizes stay the model's (the reference's bug is fixed). */
+    /** The same model with another policy; the tier sizes stay the model's (fix 4 in docs/GATE.md). */
     public GatedTransformer withPolicy(GatePolicy policy) {
         return new GatedTransformer(this, policy);
     }

@@ -3,7 +3,7 @@ package dev.mcgt.runtime;
 import java.util.Objects;
 
 /**
- * What one inference actually did (SPEC §1). Every counter counts work that really ran; nothing is derived
+ * What one inference actually did. Every counter counts work that really ran; nothing is derived
  * from the tier's nominal sizes. Mutable and reused per call by its {@link InferOutput} (the hot path does not
  * allocate); {@link #copy()} to keep one.
  *

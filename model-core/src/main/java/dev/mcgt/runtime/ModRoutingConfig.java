@@ -3,9 +3,9 @@ package dev.mcgt.runtime;
 import dev.mcgt.McgtException;
 
 /**
- * Mixture-of-Depths settings (reference §5.1).
+ * Mixture-of-Depths settings (docs/GATE.md).
  *
- * @param lambdaDeltaSkipThreshold   |Δλ| above this is "unstable" (kept for the reference; both branches route
+ * @param lambdaDeltaSkipThreshold   |Δλ| above this is "unstable" (kept from the original design, docs/GATE.md; both branches route
  *                                   alike, so only the capacity depends on λ)
  * @param boundaryTokenForceCompute  boundary tokens always compute
  * @param layerCapacityRatio         fraction of tokens allowed through a block, in (0, 1]

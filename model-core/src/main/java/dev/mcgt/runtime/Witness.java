@@ -7,11 +7,11 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The auditable record of one inference (SPEC §1): what the gate decided and why, the packet it saw, what
+ * The auditable record of one inference: what the gate decided and why, the packet it saw, what
  * ran and what it did to the KV cache. Mutable and reused per call by its {@link InferOutput} (the hot path
  * does not allocate); {@link #copy()} to keep one.
  *
- * <p>Fixes over the reference: the skip tier keeps its real reason (FORCED_BY_FLAG, SPIKE_INACTIVE,
+ * <p>Fixes over the original design (docs/GATE.md): the skip tier keeps its real reason (FORCED_BY_FLAG, SPIKE_INACTIVE,
  * CACHE_HIT); {@code kvWritesEnabled} is true only when this inference wrote the KV cache (WRITE or FLUSH,
  * never with the cache disabled); {@code externalWritesEnabled} is false whenever the config disables
  * external writes; {@code layersRun} is the number of blocks that really ran; top boundary edge ids are

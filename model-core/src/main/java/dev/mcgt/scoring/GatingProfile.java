@@ -29,7 +29,7 @@ public record GatingProfile(GatePolicy policy, TokenPruning pruning, TruncatedTi
 
     /** The ways tier 1 can run. */
     public enum Variant {
-        /** The first {@code layersDegraded} blocks on the first {@code seqLenDegraded} tokens (the reference's). */
+        /** The first {@code layersDegraded} blocks on the first {@code seqLenDegraded} tokens (the original design's tier 1, docs/GATE.md). */
         TRUNCATED("truncated", false, false),
         /** Truncated, its vector mapped into the final space by a lens. */
         LENS("lens", false, true),

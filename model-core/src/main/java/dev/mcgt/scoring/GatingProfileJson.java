@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Iterator;
@@ -135,19 +134,7 @@ public final class GatingProfileJson {
 
     /** Reads a policy file as a profile; errors name the file. */
     public static GatingProfile load(Path path) {
-        String text;
-        try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw McgtException.badConfig("cannot read policy file '" + path + "': no such file");
-        } catch (IOException e) {
-            throw McgtException.badConfig("cannot read policy file '" + path + "': " + e.getMessage());
-        }
-        try {
-            return fromJson(text);
-        } catch (McgtException e) {
-            throw McgtException.badConfig("policy file '" + path + "': " + e.detail());
-        }
+        return PolicyJson.loadFile(path, GatingProfileJson::fromJson);
     }
 
     /** Writes a profile as a policy file. */

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Everything one document stream carries from chunk to chunk (SPEC §6 "managed state per key"): the runtime's
+ * Everything one document stream carries from chunk to chunk (docs/STATE.md): the runtime's
  * {@link InferState} (KV cache, cached signature and output), the {@link LambdaHistory}, the
  * {@link SpikeHistory}, the last tier, the fingerprint of the model that produced it, the chunk counter, the
  * tokens seen, the KV length an ungated run of the same stream would have now (for the analytic ungated

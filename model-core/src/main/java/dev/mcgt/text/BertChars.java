@@ -12,7 +12,7 @@ package dev.mcgt.text;
 final class BertChars {
     /*
      * The Hugging Face tokenizer classifies code points with Unicode 8.0 tables, while Java 17 uses Unicode 13.0.
-     * Code points assigned after 8.0 are plain "other" characters for the reference (not punctuation, not marks,
+     * Code points assigned after 8.0 are plain "other" characters for the Hugging Face tokenizer (not punctuation, not marks,
      * not control), so the ones that Java files under Mn, P* or Cf are listed here as inclusive [first, last]
      * pairs and treated as letters. Two code points changed category after 8.0 and keep their old one:
      * U+166D and U+111C9 were punctuation (Po). The table is exact for Java 17's Unicode 13.0 data; a newer JVM

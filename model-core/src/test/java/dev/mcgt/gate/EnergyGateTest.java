@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Golden values of reference §7.2–§7.4 and Appendix A. */
+/** The energy gate's golden values (energy, gradient, decision, confidence; docs/GATE.md). */
 class EnergyGateTest {
     private static final EnergyGate GATE = new EnergyGate(EnergyGateConfig.defaults(), GatePolicy.defaults());
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The reference's golden decision table (§3.4, §13.1), adapted only where SPEC fixes a bug. */
+/** The original design's golden decision table (docs/GATE.md), adapted only where a documented fix differs. */
 class GateControllerTest {
     private static final long U32_MAX = 0xFFFF_FFFFL;
     private static final GateController B = new GateController(GatePolicy.defaults(), TierSizes.referenceBaseline());
@@ -69,7 +69,7 @@ class GateControllerTest {
     @Test
     void spikes() {
         GatePacket normal = gate(100, 95, 5, 8192, 3, 0);
-        // Fix 2: the reference reports NONE for an inactive spike; we say why we skipped.
+        // Fix 2 (docs/GATE.md): the original reported NONE for an inactive spike; we say why we skipped.
         TierDecision inactive = B.evaluate(normal, SpikePacket.of(0, 10000, 15000));
         assertThat(inactive.skip()).isTrue();
         assertThat(inactive.tier()).isEqualTo(3);

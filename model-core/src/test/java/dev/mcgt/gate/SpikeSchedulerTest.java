@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Golden values of reference §4.1. */
+/** Golden values of the spike scheduler and the token signatures (docs/GATE.md). */
 class SpikeSchedulerTest {
     private final SpikeScheduler scheduler = new SpikeScheduler();
 

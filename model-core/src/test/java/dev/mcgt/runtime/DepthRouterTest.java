@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Mixture-of-Depths capacity: the reference's golden routes and counts (§5.3, Appendix A). */
+/** Mixture-of-Depths capacity: the original design's golden routes and counts (docs/GATE.md). */
 class DepthRouterTest {
     private static final DepthRouter ROUTER = new DepthRouter(ModRoutingConfig.defaults());
 
@@ -38,7 +38,7 @@ class DepthRouterTest {
     })
     void goldenRoutesAndCounts(long lambda, long prev, int conc, int n, String routes) {
         GatePacket g = new GatePacket(lambda, prev, 0, conc, 0, 0);
-        assertThat(DepthRouter.render(ROUTER.referenceRoutes(g, n))).isEqualTo(routes);
+        assertThat(ReferenceRoutes.of(ROUTER, g, n)).isEqualTo(routes);
         long compute = routes.chars().filter(ch -> ch != '.').count();
         assertThat(ROUTER.computeCount(g, n)).isEqualTo((int) compute);
     }
@@ -56,11 +56,11 @@ class DepthRouterTest {
     @Test
     void configVariants() {
         DepthRouter min8 = new DepthRouter(ModRoutingConfig.defaults().withMinTokensPerLayer(8));
-        assertThat(DepthRouter.render(min8.referenceRoutes(new GatePacket(100, 99, 0, 30000, 0, 0), 16)))
+        assertThat(ReferenceRoutes.of(min8, new GatePacket(100, 99, 0, 30000, 0, 0), 16))
                 .isEqualTo("BCCCCCC.B.......");
         DepthRouter plain = new DepthRouter(ModRoutingConfig.defaults().withBoundaryTokenForceCompute(false)
                 .withAdaptiveCapacity(false));
-        assertThat(DepthRouter.render(plain.referenceRoutes(GatePacket.of(100, 95), 16))).isEqualTo("CCCCCCCC........");
+        assertThat(ReferenceRoutes.of(plain, GatePacket.of(100, 95), 16)).isEqualTo("CCCCCCCC........");
         assertThat(ModRoutingConfig.withFlopsReduction(0.5f).layerCapacityRatio()).isEqualTo(0.5f);
         assertThat(ModRoutingConfig.withFlopsReduction(0.75f).layerCapacityRatio()).isEqualTo(0.25f);
         assertThat(ModRoutingConfig.withFlopsReduction(0.95f).layerCapacityRatio()).isEqualTo(0.100000024f);

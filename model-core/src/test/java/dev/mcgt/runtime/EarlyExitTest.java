@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The λ early-exit rule's golden table (reference §6.3) and the representation rule. */
+/** The λ early-exit rule's golden table (docs/GATE.md) and the representation rule. */
 class EarlyExitTest {
 
     private static EarlyExitConfig config(String name) {

@@ -80,6 +80,10 @@ class ForwardPassGoldenTest {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /**
+     * The pinned script. It repeats most of DeterminismTest's list on purpose: the digests pin exactly these
+     * inputs, so this copy never changes when the other test's list does.
+     */
     private static List<InferInput> script(ModelWeights w) {
         int v = w.config().vocabSize();
         int s = w.config().seqLenMax();

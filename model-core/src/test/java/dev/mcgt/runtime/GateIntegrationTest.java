@@ -17,7 +17,7 @@ import dev.mcgt.gate.SpikePacket;
 import dev.mcgt.model.SyntheticWeights;
 import org.junit.jupiter.api.Test;
 
-/** The reference's model-level gate integration (§13.2), adapted: our counters count real work. */
+/** The original design's model-level gate integration (docs/GATE.md), adapted: our counters count real work. */
 class GateIntegrationTest {
     private final GatedTransformer baseline = Fixtures.model(Fixtures.BASELINE);
     private final GatedTransformer micro = Fixtures.model(Fixtures.MICRO);

@@ -3,7 +3,7 @@ package dev.mcgt.bench.report;
 import java.util.Map;
 
 /**
- * The seed's published numbers (SPEC §8, the reference's docs/BENCHMARKS.md: i7-12700K, one thread, timed on a
+ * The seed's published numbers (from the original design's benchmark page: i7-12700K, one thread, timed on a
  * transformer stub that computes nothing) and the targets this project set against them. Every report figure is
  * printed next to its claim; none of these values is ever printed as ours.
  */

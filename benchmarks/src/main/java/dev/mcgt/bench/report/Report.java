@@ -1,6 +1,8 @@
 package dev.mcgt.bench.report;
 
+import dev.mcgt.bench.Workloads;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,7 +26,9 @@ public final class Report {
 
     static final String[] PRESETS = {"micro", "baseline"};
     static final String[] MIX_MODELS = {"micro", "baseline", "minilm"};
-    static final String[] MIX_NAMES = {"streaming", "interactive", "continuous", "safety"};
+    /** The mixes' JMH parameter values ({@link Workloads.Mix#id()}), all but the all-tier-0 reference. */
+    static final String[] MIX_NAMES = Arrays.stream(Workloads.Mix.values()).filter(m -> m != Workloads.Mix.TIER0)
+            .map(Workloads.Mix::id).toArray(String[]::new);
     static final int[] SEQ_LENS = {64, 128, 256, 512, 1024};
     static final int[] WINDOWS = {4, 8, 16, 32};
 
@@ -98,7 +102,7 @@ public final class Report {
     // ------------------------------------------------------------------------------------------ rendering
 
     /**
-     * The report's targets in one table (issue 7's targets: tier speedups, mix speedups, gated MiniLM against ONNX
+     * The report's targets in one table (the project's targets: tier speedups, mix speedups, gated MiniLM against ONNX
      * Runtime INT8), with the run's date; {@code ReportMain report} also writes it into README between the markers
      * {@value #HEADLINE_START} and {@value #HEADLINE_END}, so README quotes the report without hand-typed figures.
      */
@@ -128,9 +132,9 @@ public final class Report {
         String gated = Fmt.NONE;
         String verdict = Fmt.NONE;
         if (peers != null) {
-            int col = peers.columns().indexOf("× ONNX Runtime INT8");
+            int col = peers.columns().indexOf(PeersTable.VS_INT8);
             for (List<String> row : peers.rows()) {
-                if (col >= 0 && row.size() > col && row.get(0).equals("mcgt gated")) {
+                if (col >= 0 && row.size() > col && row.get(0).equals(PeersTable.GATED)) {
                     gated = row.get(col) + "×";
                     try {
                         verdict = Fmt.verdict(Double.parseDouble(row.get(col).replace(",", "")), 3);
@@ -163,7 +167,7 @@ public final class Report {
         b.append("Run: ").append(env == null ? "environment not recorded" : env.mode() + " mode, " + env.date())
                 .append("; produced by `").append(regenerate).append("`.\n\n");
         b.append("Every figure is measured on the machine named under its table, one thread, with real INT8 "
-                + "compute. The *claims* are the seed's published numbers (SPEC §8: an i7-12700K timing a "
+                + "compute. The *claims* are the seed's published numbers (an i7-12700K timing a "
                 + "transformer stub that computed nothing), printed beside ours for comparison only; *ours/claim* "
                 + "below 1 means we are faster (latency) or gain less (speedup). On a shared machine other work inflates means "
                 + "and p99 (the load average at the start of the run is printed under each table; ± is JMH's 99.9 % "
@@ -316,23 +320,17 @@ public final class Report {
      * interference that inflates means on a shared machine. NaN when a tier's p50 is missing (MiniLM has none).
      */
     double predictedSpeedup(String model, String mix) {
-        String[] parts = shares(mix).split("/");
+        Workloads.Mix m = Workloads.Mix.of(mix);
         double t3 = tier(model, 3).p50();
         double t1 = tier(model, 1).p50();
         double t0 = tier(model, 0).p50();
-        double mean = (Integer.parseInt(parts[0]) * t3 + Integer.parseInt(parts[1]) * t1
-                + Integer.parseInt(parts[2]) * t0) / 100.0;
+        double mean = (m.skip * t3 + m.tier1 * t1 + m.tier0 * t0) / 100.0;
         return t0 / mean;
     }
 
+    /** e.g. {@code 40/40/20} for {@code interactive}. */
     private static String shares(String mix) {
-        return switch (mix) {
-            case "streaming" -> "70/20/10";
-            case "interactive" -> "40/40/20";
-            case "continuous" -> "10/50/40";
-            case "safety" -> "5/30/65";
-            default -> "0/0/100";
-        };
+        return Workloads.Mix.of(mix).shares();
     }
 
     private void scalingSection(StringBuilder b) {

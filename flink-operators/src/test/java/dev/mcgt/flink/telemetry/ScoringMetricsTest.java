@@ -14,7 +14,7 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 
 /** The metrics the function registers, under the names dashboards will use. */
-class GatedMetricsTest {
+class ScoringMetricsTest {
 
     /** Records every metric registered below it, by dotted name. */
     private static final class Capturing extends UnregisteredMetricsGroup {

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-/** The model options of {@code infer} and {@code bench}: a synthetic preset with a seed, or a model file. */
-final class ModelSource {
+/**
+ * The model options of {@code infer} and {@code bench} (a picocli mixin): a synthetic preset with a seed, or a model
+ * file. Not to be confused with {@link dev.mcgt.flink.functions.ModelSource}, where the Flink job loads its model from.
+ */
+final class ModelOptions {
     /** Seed of synthetic weights when {@code --seed} is not given (the same as {@code model synth}). */
     static final long DEFAULT_SEED = 7;
 

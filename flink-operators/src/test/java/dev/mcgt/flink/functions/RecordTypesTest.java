@@ -21,7 +21,7 @@ import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
 /** Every record the function reads or writes is a Flink POJO/record type: no generic (Kryo) fallback. */
-class GatedTypesTest {
+class RecordTypesTest {
 
     private static <T> T roundTrip(Class<T> type, T value) throws IOException {
         TypeInformation<T> info = TypeInformation.of(type);

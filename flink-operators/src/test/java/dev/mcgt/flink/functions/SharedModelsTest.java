@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The JVM-wide model cache and the model sources. */
-class GatedSharedModelsTest {
-    private static final ClassLoader CL = GatedSharedModelsTest.class.getClassLoader();
+class SharedModelsTest {
+    private static final ClassLoader CL = SharedModelsTest.class.getClassLoader();
 
     @Test
     void leasesOfTheSameSourceShareOneSetOfWeightsUntilTheLastCloses() {

@@ -3,16 +3,9 @@ package dev.mcgt.flink.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mcgt.config.TransformerConfig;
-import dev.mcgt.model.SyntheticWeights;
-import dev.mcgt.runtime.GatedTransformer;
-import dev.mcgt.scoring.DocumentScorer;
 import dev.mcgt.stream.StreamState;
 import dev.mcgt.stream.StreamStateCodec;
-import dev.mcgt.config.GatePolicy;
-import dev.mcgt.runtime.RuntimeOptions;
 import java.io.IOException;
-import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -23,22 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The state serializer and its versioned snapshot, without Flink's runtime. */
-class GatedStateSerializerTest {
+class StreamStateSerializerTest {
     private static StreamState state;
 
     /** A micro stream after three chunks: KV cache, histories and cached output all filled. */
     @BeforeAll
     static void scoreSomeChunks() {
-        GatedTransformer t = new GatedTransformer(SyntheticWeights.generate(TransformerConfig.micro(), 42),
-                GatePolicy.defaults(), RuntimeOptions.defaults());
-        DocumentScorer scorer = DocumentScorer.withDefaults(t, "synthetic:micro:42");
-        state = scorer.newState();
-        SplittableRandom r = new SplittableRandom(1);
-        for (int k = 0; k < 3; k++) {
-            int[] ids = new int[24];
-            for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(256);
-            scorer.scoreChunk(state, ids);
-        }
+        state = MicroStream.afterThreeChunks();
         assertThat(state.inferState().kvCache().totalLength()).isPositive();
     }
 
@@ -126,7 +110,7 @@ class GatedStateSerializerTest {
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, s);
         return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
-                GatedStateSerializerTest.class.getClassLoader());
+                StreamStateSerializerTest.class.getClassLoader());
     }
 
     @Test
@@ -151,9 +135,27 @@ class GatedStateSerializerTest {
     }
 
     @Test
-    void aSnapshotOfAnUnknownNewerFormatFailsWithAClearMessage() {
-        assertThatThrownBy(() -> new StreamStateSerializerSnapshot().readSnapshot(4, new DataInputDeserializer(new byte[0]),
-                getClass().getClassLoader())).isInstanceOf(IOException.class).hasMessageContaining("format 4")
-                .hasMessageContaining("1..3");
+    void aSnapshotOfAnUnknownNewerFormatFailsWithAClearMessage() throws IOException {
+        assertThatThrownBy(() -> new StreamStateSerializerSnapshot().readSnapshot(5, new DataInputDeserializer(new byte[0]),
+                getClass().getClassLoader())).isInstanceOf(IOException.class).hasMessageContaining("version 5")
+                .hasMessageContaining("1..4");
+        DataOutputSerializer payload = new DataOutputSerializer(4);
+        payload.writeInt(7);
+        assertThatThrownBy(() -> new StreamStateSerializerSnapshot().readSnapshot(4,
+                new DataInputDeserializer(payload.getCopyOfBuffer()), getClass().getClassLoader()))
+                .isInstanceOf(IOException.class).hasMessageContaining("format 7").hasMessageContaining("1..3");
+    }
+
+    @Test
+    void theSecondSnapshotLayoutCarriesTheFormatInItsPayload() throws IOException {
+        for (int format = 1; format <= StreamStateSerializer.CURRENT_FORMAT; format++) {
+            DataOutputSerializer payload = new DataOutputSerializer(4);
+            payload.writeInt(format);
+            StreamStateSerializerSnapshot s = new StreamStateSerializerSnapshot();
+            s.readSnapshot(StreamStateSerializerSnapshot.SNAPSHOT_VERSION,
+                    new DataInputDeserializer(payload.getCopyOfBuffer()), getClass().getClassLoader());
+            assertThat(s.format()).isEqualTo(format);
+            assertThat(s.restoreSerializer()).isEqualTo(StreamStateSerializer.ofFormat(format));
+        }
     }
 }
