@@ -23,6 +23,8 @@
 #   MCGT_JMH_LOCK_WAIT  seconds to wait for another JMH run on this machine to finish (default 3600)
 #   MCGT_MVN_OPTS    extra Maven options, e.g. -o to build offline
 #   MCGT_SKIP_BUILD  set to reuse an existing jar
+#   MCGT_BENCH_JMH_ONLY  set to run only the JMH suites (no mcgt eval, quality curve or Flink job runs); their
+#                    report sections then say they were not measured
 set -euo pipefail
 
 root="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -140,12 +142,16 @@ bash "$root/scripts/fetch-corpus.sh" >/dev/null
 export MCGT_PEERS_POLICY="${MCGT_PEERS_POLICY:-$root/policies/spamassassin-interactive.json}"
 jmh 'dev\.mcgt\.bench\.SpamAssassinPeersBenchmark' "${peers[@]}" -rf json -rff "$out/jmh-3-peers.json"
 java -cp "$jar" dev.mcgt.bench.report.ReportMain peers --results "$out"
+if [[ -n "${MCGT_BENCH_JMH_ONLY:-}" ]]; then
+  echo "bench.sh: MCGT_BENCH_JMH_ONLY set: the gated-quality, MACs-vs-quality and Flink job runs are left out" >&2
+else
 MCGT_BUILD_DIR="$build" "$root/scripts/bench-eval.sh" "$job_docs" "$out/gated-quality.json" \
   || echo "bench.sh: the gated-quality run failed; its section stays empty" >&2
 MCGT_BUILD_DIR="$build" "$root/scripts/bench-quality.sh" spam "$out" \
   || echo "bench.sh: the MACs-vs-quality run failed; its chart stays empty" >&2
 MCGT_BUILD_DIR="$build" "$root/scripts/bench-job.sh" "$job_docs" "$out/flink-throughput.json" \
   || echo "bench.sh: the Flink job throughput run failed; its section stays empty" >&2
+fi
 echo "JMH results: $out ($(( (SECONDS - started) / 60 )) min)"
 
 report "$out"
