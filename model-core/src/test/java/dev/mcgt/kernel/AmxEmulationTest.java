@@ -23,7 +23,7 @@ class AmxEmulationTest {
         Path script = Path.of("src", "test", "native", "run-amx-emulation.sh");
         assumeTrue(Files.isRegularFile(script), "skipped: " + script + " not found (run from model-core)");
         Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
-        boolean done = p.waitFor(180, TimeUnit.SECONDS);
+        boolean done = p.waitFor(600, TimeUnit.SECONDS);
         if (!done) p.destroyForcibly();
         assertThat(done).as("emulation test finished in time").isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
