@@ -7,6 +7,7 @@ import dev.mcgt.scoring.Prototypes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -33,6 +34,7 @@ public final class AggregateDocuments extends KeyedCoProcessFunction<String, Chu
     private transient ValueState<DocumentInfo> info;
     private transient ListState<ChunkScore> chunks;
     private transient ValueState<Integer> received;
+    private transient LongCounter written;
 
     /**
      * @param prototypesJson the scoring head ({@link Prototypes#toJson()}), or null for none
@@ -49,6 +51,8 @@ public final class AggregateDocuments extends KeyedCoProcessFunction<String, Chu
         info = getRuntimeContext().getState(new ValueStateDescriptor<>("mcgt-doc-info", TypeInformation.of(DocumentInfo.class)));
         chunks = getRuntimeContext().getListState(new ListStateDescriptor<>("mcgt-doc-chunks", TypeInformation.of(ChunkScore.class)));
         received = getRuntimeContext().getState(new ValueStateDescriptor<>("mcgt-doc-received", Integer.class));
+        written = new LongCounter();
+        getRuntimeContext().addAccumulator(JobProgress.DOCUMENTS, written);
     }
 
     @Override
@@ -102,7 +106,7 @@ public final class AggregateDocuments extends KeyedCoProcessFunction<String, Chu
                 emitEmbeddings ? embedding : null, doc.tokens(), doc.droppedTokens(), acc.chunks(), acc.tierCounts(),
                 acc.cacheHits(), acc.lambdaMin(), acc.lambdaMean(), acc.lambdaMax(), acc.macs(), acc.ungatedMacs(),
                 acc.energyPj(), upgraded));
-        LocalProgress.documentScored();
+        written.add(1L);
         clear();
     }
 
