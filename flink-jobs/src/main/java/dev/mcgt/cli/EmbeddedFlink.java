@@ -65,6 +65,7 @@ public final class EmbeddedFlink implements AutoCloseable {
         c.set(DeploymentOptions.TARGET, EXECUTOR);
         c.set(DeploymentOptions.ATTACHED, true);
         c.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        c.setString("execution.batch.adaptive.auto-parallelism.enabled", "false");   // every stage at parallelism
         c.setString("io.tmp.dirs", tmp.toString());
         c.setString("web.tmpdir", tmp.toString());
         c.setString("rest.bind-address", "127.0.0.1");

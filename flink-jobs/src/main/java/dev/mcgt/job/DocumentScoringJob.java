@@ -24,6 +24,7 @@ import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumer
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
@@ -80,11 +81,17 @@ public final class DocumentScoringJob {
         return env.execute(run.jobName());
     }
 
-    /** Our chunk-scoring step: chunk order, keyed by document, {@link GatedScoringFunction}. */
+    /**
+     * Our chunk-scoring step: chunk order, then {@link GatedScoringFunction} keyed by document. The chunks come from
+     * the chunking stage, which is keyed by the same document id with the same key type, so each chunk is already in
+     * the subtask that owns its key: the stream is reinterpreted as keyed instead of shuffled again, and the scoring
+     * function is chained to the chunking (in BATCH mode, one stage less before the first chunk is scored; Flink
+     * still sorts each subtask's chunks by key and chunk index).
+     */
     public static ChunkScoring gated(ScoringSettings scoring) {
-        return chunks -> chunks
-                .assignTimestampsAndWatermarks(DocumentChunk.chunkOrder()).uid(UID_CHUNK_ORDER).name("chunk order")
-                .keyBy(DocumentChunk.KEY, Types.STRING)
+        return chunks -> DataStreamUtils.reinterpretAsKeyedStream(chunks
+                        .assignTimestampsAndWatermarks(DocumentChunk.chunkOrder()).uid(UID_CHUNK_ORDER).name("chunk order"),
+                        DocumentChunk.KEY, Types.STRING)
                 .process(new GatedScoringFunction(scoring))
                 .uid(UID_SCORE).name("gated scoring");
     }

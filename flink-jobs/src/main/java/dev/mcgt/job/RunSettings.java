@@ -36,15 +36,20 @@ public record RunSettings(String jobName, Integer parallelism, Integer restartAt
     }
 
     /**
-     * The Flink configuration of the job: parallelism, the restart strategy, and in STREAMING mode RocksDB with
-     * incremental checkpoints that are kept when the job fails or is cancelled (so a run that died can be resumed
+     * The Flink configuration of the job: parallelism (exact, also in BATCH mode), the restart strategy, and in
+     * STREAMING mode RocksDB with incremental checkpoints that are kept when the job fails or is cancelled (so a run that died can be resumed
      * from its last checkpoint with {@code -s}).
      *
      * @param embedded for an embedded Flink (no restarts by default) rather than a cluster
      */
     public Configuration flinkConfiguration(JobSettings s, boolean embedded) {
         Configuration c = new Configuration();
-        if (parallelism != null) c.setString("parallelism.default", Integer.toString(parallelism));
+        if (parallelism != null) {
+            c.setString("parallelism.default", Integer.toString(parallelism));
+            // a parallelism asked for is the parallelism: BATCH's adaptive scheduler would otherwise size each stage
+            // by its input volume (16 MiB per subtask), i.e. run a corpus of a few thousand e-mails on one subtask
+            c.setString("execution.batch.adaptive.auto-parallelism.enabled", "false");
+        }
         c.setString("pipeline.generic-types", "false");
         int attempts = restartAttempts != null ? restartAttempts : embedded ? 0 : 5;
         if (attempts == 0) {
