@@ -8,6 +8,8 @@
 # MACs, tier mix, document cosine to ONNX Runtime fp32, and the target ratios) and prints it.
 #
 # Usage: scripts/bench-job.sh [N] [OUT.json]
+#        scripts/bench-job.sh breakdown [OUT.json]   JMH cost per record by stage (flink-jobs' JobStagesBenchmark,
+#                                                    default OUT: job-breakdown.json next to flink-throughput.json)
 #   N    e-mails (default 1000; e.g. 100 for a quick run)
 #   OUT  default: the newest benchmarks/<build>/bench-results/*/flink-throughput.json, else ./flink-throughput.json
 #   BENCH_JOB_ENGINES      default "off on int8 fp32"  (off/on: ours, gate off/on; int8/fp32: the peer)
@@ -20,6 +22,28 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${MCGT_BUILD_DIR:-target}"
+cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//') ($(nproc) cores), Linux $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ "${1:-}" == breakdown ]]; then
+  out="${2:-}"
+  if [[ -z "$out" ]]; then
+    latest="$(ls -d "$root/benchmarks/$build/bench-results"/*/ 2>/dev/null | sort | tail -n 1 || true)"
+    out="${latest:-./}job-breakdown.json"
+  fi
+  [[ -f "$root/models/minilm.mcgt" ]] || "$root/scripts/mcgt" model import minilm >&2
+  bash "$root/scripts/fetch-corpus.sh" >&2
+  (cd "$root" && mvn -B -ntp -q test-compile -pl flink-jobs && mvn -B -ntp -q dependency:build-classpath -pl flink-jobs \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$build/jmh-test-classpath.txt") >&2
+  tcp="$root/flink-jobs/$build/test-classes:$root/flink-jobs/$build/classes:$(<"$root/flink-jobs/$build/jmh-test-classpath.txt")"
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/bench-job.XXXXXX")"
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$root" && java -cp "$tcp" org.openjdk.jmh.Main 'dev\.mcgt\.job\.bench\.JobStagesBenchmark' -rf json \
+    -rff "$tmp/jmh.json" 2>&1 | tee "$tmp/console.log" >&2)
+  per="$(grep -m1 -o '([0-9.]* per document)' "$tmp/console.log" | tr -d '(' | cut -d' ' -f1)"
+  java -cp "$root/benchmarks/$build/classes:$(<"$root/benchmarks/$build/job-classpath.txt")" dev.mcgt.bench.JobStagesTable \
+    "$out" "$tmp/jmh.json" "$per" "$cpu" "scripts/bench-job.sh breakdown"
+  echo "bench-job: wrote $out" >&2
+  exit 0
+fi
 n="${1:-1000}"
 [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "bench-job: N must be a positive number, got '$n'" >&2; exit 2; }
 out="${2:-}"
@@ -68,7 +92,6 @@ for mode in $modes; do
   done
 done
 
-cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//') ($(nproc) cores), Linux $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 cmd="scripts/bench-job.sh $n"
 [[ -n "${BENCH_JOB_ENGINES:-}${BENCH_JOB_PARALLELISM:-}${BENCH_JOB_MODES:-}" ]] && \
   cmd="BENCH_JOB_ENGINES='$engines' BENCH_JOB_PARALLELISM='$parallelisms' BENCH_JOB_MODES='$modes' $cmd"
