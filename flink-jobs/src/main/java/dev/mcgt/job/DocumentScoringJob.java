@@ -84,9 +84,9 @@ public final class DocumentScoringJob {
     /**
      * Our chunk-scoring step: chunk order, then {@link GatedScoringFunction} keyed by document. The chunks come from
      * the chunking stage, which is keyed by the same document id with the same key type, so each chunk is already in
-     * the subtask that owns its key: the stream is reinterpreted as keyed instead of shuffled again, and the scoring
-     * function is chained to the chunking (in BATCH mode, one stage less before the first chunk is scored; Flink
-     * still sorts each subtask's chunks by key and chunk index).
+     * the subtask that owns its key: the stream is reinterpreted as keyed instead of shuffled again. In STREAMING
+     * mode the scoring function is chained to the chunking; in BATCH mode the edge is a forward one (no hash
+     * partitioning), and Flink still sorts each subtask's chunks by key and chunk index before scoring.
      */
     public static ChunkScoring gated(ScoringSettings scoring) {
         return chunks -> DataStreamUtils.reinterpretAsKeyedStream(chunks
