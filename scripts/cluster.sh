@@ -8,7 +8,7 @@
 #   scripts/cluster.sh status                pids alive or not, and the REST overview
 #   scripts/cluster.sh stop                  TERM the pids of the pid files, wait, KILL what is left
 #   scripts/cluster.sh submit [--detached] [-s SAVEPOINT [--allow-non-restored]] -- JOB OPTIONS
-#                                            flink run -c dev.mcgt.job.DocumentScoringJob mcgt-job.jar JOB OPTIONS
+#                                            flink run -c dev.mcgt.cli.JobMain mcgt-job.jar JOB OPTIONS
 #                                            (JOB OPTIONS: those of `mcgt score`, e.g. --model F --input P --output D)
 #   scripts/cluster.sh list                  flink list
 #   scripts/cluster.sh savepoint JOBID       flink savepoint JOBID out/cluster/savepoints
@@ -382,7 +382,7 @@ cmd_submit() {
   done
   [[ $# -gt 0 ]] || die "submit: no job options after '--' (e.g. -- --model FILE --input PATH --output DIR)"
   need_job_jar
-  flink_cli "${run[@]}" --class dev.mcgt.job.DocumentScoringJob "$job_jar" "$@"
+  flink_cli "${run[@]}" --class dev.mcgt.cli.JobMain "$job_jar" "$@"
 }
 
 case "${1:-}" in

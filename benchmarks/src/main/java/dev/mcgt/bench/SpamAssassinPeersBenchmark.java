@@ -184,12 +184,8 @@ public class SpamAssassinPeersBenchmark {
                  OnnxTensor t = OnnxTensor.createTensor(env, types);
                  OrtSession.Result r = s.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", t))) {
                 float[][] h = ((float[][][]) r.get("last_hidden_state").orElseThrow().getValue())[0];
-                float[] pooled = new float[h[0].length];
-                for (float[] row : h) for (int j = 0; j < pooled.length; j++) pooled[j] += row[j] / n;
-                double norm = 0;
-                for (float v : pooled) norm += (double) v * v;
-                norm = Math.sqrt(norm);
-                for (int j = 0; j < pooled.length; j++) sum[j] += pooled[j] / norm;
+                float[] pooled = OrtPeerScoring.meanNormalised(h);   // the peer job's chunk pooling
+                for (int j = 0; j < pooled.length; j++) sum[j] += pooled[j];
             }
         }
         return normalise(sum);

@@ -22,10 +22,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The embedded Flink of {@code mcgt score}: Flink's own local executor, but with a mini cluster that this class
  * holds and closes (waiting until it is down) when the run ends, and with every file Flink writes for itself (its
  * RPC jar, blob and working folders, RocksDB's local state, web uploads) in one private temporary folder that is
- * deleted afterwards. A shutdown hook does the same when the run is interrupted (Ctrl-C, SIGTERM), so a run
+ * deleted afterwards. TaskManagers report to the JobManager every second (Flink's default is 10 s), so that the
+ * job's accumulators ({@code JobProgress}) are fresh for the progress line. A shutdown hook does the same when the run is interrupted (Ctrl-C, SIGTERM), so a run
  * leaves nothing in the temporary folder however it ends, short of SIGKILL.
  */
-final class EmbeddedFlink implements AutoCloseable {
+public final class EmbeddedFlink implements AutoCloseable {
     private static final String EXECUTOR = "mcgt-embedded";
 
     private final Path tmp;
@@ -44,12 +45,12 @@ final class EmbeddedFlink implements AutoCloseable {
     }
 
     /** A fresh private temporary folder ({@code mcgt-score-*} in {@code java.io.tmpdir}). */
-    static EmbeddedFlink create() throws IOException {
+    public static EmbeddedFlink create() throws IOException {
         return new EmbeddedFlink(Files.createTempDirectory("mcgt-score-"));
     }
 
     /** True once the JVM began to shut down under the run (Ctrl-C, SIGTERM): a job failure is then that. */
-    boolean interrupted() {
+    public boolean interrupted() {
         return interrupted;
     }
 
@@ -59,15 +60,17 @@ final class EmbeddedFlink implements AutoCloseable {
     }
 
     /** An environment for one job at {@code parallelism} on this embedded cluster, with {@code conf} applied. */
-    StreamExecutionEnvironment environment(Configuration conf, int parallelism) {
+    public StreamExecutionEnvironment environment(Configuration conf, int parallelism) {
         Configuration c = new Configuration(conf);
         c.set(DeploymentOptions.TARGET, EXECUTOR);
         c.set(DeploymentOptions.ATTACHED, true);
         c.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        c.setString("execution.batch.adaptive.auto-parallelism.enabled", "false");   // every stage at parallelism
         c.setString("io.tmp.dirs", tmp.toString());
         c.setString("web.tmpdir", tmp.toString());
         c.setString("rest.bind-address", "127.0.0.1");
         c.setString("rest.address", "127.0.0.1");
+        c.setString("heartbeat.interval", "1000");
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Loader(), c, EmbeddedFlink.class.getClassLoader());
         env.setParallelism(parallelism);
         return env;

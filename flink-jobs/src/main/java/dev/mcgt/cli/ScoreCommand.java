@@ -3,7 +3,7 @@ package dev.mcgt.cli;
 import dev.mcgt.McgtException;
 import dev.mcgt.job.DocumentScoringJob;
 import dev.mcgt.job.JobSettings;
-import dev.mcgt.job.LocalProgress;
+import dev.mcgt.job.JobProgress;
 import dev.mcgt.job.RunSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -79,9 +79,8 @@ final class ScoreCommand implements Callable<Integer> {
         try (OutputLock claim = OutputLock.claim(out); EmbeddedFlink flink = EmbeddedFlink.create()) {
             prepareOutput(out);
             StreamExecutionEnvironment env = flink.environment(options.flinkConfiguration(settings, true), parallelism);
-            DocumentScoringJob.build(env, settings);
-            LocalProgress.reset();
             long start = System.nanoTime();
+            DocumentScoringJob.build(env, settings);
             JobClient client;
             try {
                 client = env.executeAsync(options.jobName());
@@ -89,7 +88,8 @@ final class ScoreCommand implements Callable<Integer> {
                 throw JobFailure.of(e, settings.output());   // the job could not even start
             }
             try {
-                waitFor(client, err, start, settings.output());
+                waitFor(client, err, start, settings.output(),
+                        progressSeconds == 0 ? -1 : InputCount.records(settings.input()));
             } catch (RuntimeException e) {
                 if (!flink.interrupted()) throw e;
                 throw new CommandFailure("interrupted: the run was stopped before it finished; " + out
@@ -108,7 +108,7 @@ final class ScoreCommand implements Callable<Integer> {
         }
     }
 
-    private void waitFor(JobClient client, PrintWriter err, long start, String output) throws Exception {
+    private void waitFor(JobClient client, PrintWriter err, long start, String output, long expected) throws Exception {
         long every = progressSeconds == 0 ? Long.MAX_VALUE : Math.max(1L, (long) (progressSeconds * 1000));
         long last = 0;
         while (true) {
@@ -119,15 +119,25 @@ final class ScoreCommand implements Callable<Integer> {
                 long ms = (System.nanoTime() - start) / 1_000_000L;
                 if (ms - last >= every) {
                     last = ms;
-                    long docs = LocalProgress.documents();
-                    long chunks = LocalProgress.chunks();
-                    err.printf(Locale.ROOT, "mcgt score: %.0f s: %d chunks scored (%.1f chunks/s), %d documents finished%n",
-                            ms / 1000.0, chunks, chunks * 1000.0 / Math.max(1, ms), docs);
+                    JobProgress p = progress(client);
+                    err.println(ProgressLine.format(ms, p, expected));
                     err.flush();
                 }
             } catch (ExecutionException e) {
                 throw JobFailure.of(e, output);
             }
+        }
+    }
+
+    /** The job's accumulators so far (none when the cluster cannot say yet). */
+    private static JobProgress progress(JobClient client) {
+        try {
+            return JobProgress.of(client.getAccumulators().get(2, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return JobProgress.none();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return JobProgress.none();
         }
     }
 

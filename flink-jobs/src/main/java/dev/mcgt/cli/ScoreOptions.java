@@ -6,6 +6,7 @@ import dev.mcgt.flink.functions.ScoringSettings;
 import dev.mcgt.job.InputFields;
 import dev.mcgt.job.InputFiles;
 import dev.mcgt.job.JobSettings;
+import dev.mcgt.job.RunSettings;
 import dev.mcgt.model.ModelFile;
 import dev.mcgt.model.ModelInfo;
 import dev.mcgt.scoring.Prototypes;
@@ -21,14 +22,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The options of the document scoring job, shared by {@code mcgt score} (embedded Flink) and
- * {@code DocumentScoringJob.main} (a real cluster), and their resolution into {@link JobSettings}: the model is
+ * The options of the document scoring job, shared by {@code mcgt score} (embedded Flink) and {@link JobMain}
+ * ({@code flink run} on a real cluster), and their resolution into the job's {@link JobSettings} and
+ * {@link RunSettings}: the model is
  * found (or imported, for {@code minilm}), the policy and prototypes are read, and every mistake is one line.
  */
 public final class ScoreOptions {
-    /** Flink's highest (max) parallelism. */
-    static final int MAX_PARALLELISM = 1 << 15;
-
     @Spec(Spec.Target.MIXEE) CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "FILE|minilm", required = true,
@@ -155,10 +154,17 @@ public final class ScoreOptions {
         }
         if (!gate.equals("on") && !gate.equals("off")) throw McgtException.badConfig("--gate must be on or off, got '" + gate + "'");
         if (maxRecordMb < 1) throw McgtException.badConfig("--max-record-mb must be at least 1, got " + maxRecordMb);
-        if (parallelism != null && (parallelism < 1 || parallelism > MAX_PARALLELISM)) {
-            throw McgtException.badConfig("--parallelism must be in 1.." + MAX_PARALLELISM + " (Flink's limit), got "
-                    + parallelism);
+        if (parallelism != null && (parallelism < 1 || parallelism > RunSettings.MAX_PARALLELISM)) {
+            throw McgtException.badConfig("--parallelism must be in 1.." + RunSettings.MAX_PARALLELISM
+                    + " (Flink's limit), got " + parallelism);
         }
+        if (maxTokens < 0) throw McgtException.badConfig("--max-tokens cannot be negative, got " + maxTokens);
+        if (overlap < 0) throw McgtException.badConfig("--overlap cannot be negative, got " + overlap);
+        if (checkpointMillis < 10) {
+            throw McgtException.badConfig("--checkpoint-interval must be at least 10 ms, got " + checkpointMillis);
+        }
+        if (watchMillis != null && !streaming()) throw McgtException.badConfig("--watch needs --mode streaming");
+        if (watchMillis != null && watchMillis < 10) throw McgtException.badConfig("--watch must be at least 10 ms");
         if (restartAttempts != null && restartAttempts < 0) throw McgtException.badConfig("--restart-attempts cannot be negative");
         if (!input.contains("://")) checkInput(Path.of(input));
         Path modelFile = ModelResolver.resolve(model);
@@ -203,35 +209,14 @@ public final class ScoreOptions {
         }
     }
 
-    /**
-     * The Flink configuration of the job: parallelism, the restart strategy ({@code --restart-attempts}), and in
-     * streaming mode RocksDB with incremental checkpoints that are kept when the job fails or is cancelled (so a
-     * run that died can be resumed from its last checkpoint with {@code -s}).
-     *
-     * @param embedded for {@code mcgt score}'s embedded Flink (no restarts by default) rather than a cluster
-     */
+    /** How the job runs: name, parallelism, restarts, checkpoint folder (checked; mistakes are one line). */
+    public RunSettings runSettings() {
+        return new RunSettings(jobName, parallelism, restartAttempts, checkpointDir);
+    }
+
+    /** The Flink configuration of the job ({@link RunSettings#flinkConfiguration}). */
     public Configuration flinkConfiguration(JobSettings s, boolean embedded) {
-        Configuration c = new Configuration();
-        if (parallelism != null) c.setString("parallelism.default", Integer.toString(parallelism));
-        c.setString("pipeline.generic-types", "false");
-        int attempts = restartAttempts != null ? restartAttempts : embedded ? 0 : 5;
-        if (attempts == 0) {
-            c.setString("restart-strategy.type", "disable");
-        } else {
-            c.setString("restart-strategy.type", "exponential-delay");
-            c.setString("restart-strategy.exponential-delay.attempts-before-reset-backoff", Integer.toString(attempts));
-            c.setString("restart-strategy.exponential-delay.initial-backoff", "1 s");
-            c.setString("restart-strategy.exponential-delay.max-backoff", "10 s");
-        }
-        if (s.streaming()) {
-            c.setString("state.backend.type", "rocksdb");
-            c.setString("execution.checkpointing.incremental", "true");
-            c.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
-            String dir = checkpointDir != null ? checkpointDir
-                    : Path.of(s.output()).resolve("_checkpoints").toUri().toString();
-            c.setString("execution.checkpointing.dir", dir);
-        }
-        return c;
+        return runSettings().flinkConfiguration(s, embedded);
     }
 
     /** The parallelism given, or null. */

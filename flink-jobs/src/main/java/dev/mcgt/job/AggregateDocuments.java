@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ListState;
@@ -61,6 +62,7 @@ public final class AggregateDocuments extends KeyedCoProcessFunction<String, Chu
     private transient ListState<PooledChunk> chunks;
     private transient LegacyState legacy;
     private transient Counter expired;
+    private transient LongCounter written;
 
     /**
      * An aggregation that gives up incomplete documents after {@link #DEFAULT_INCOMPLETE_TIMEOUT}.
@@ -96,6 +98,8 @@ public final class AggregateDocuments extends KeyedCoProcessFunction<String, Chu
                 PooledChunkSerializer.INSTANCE));
         legacy = new LegacyState(getRuntimeContext());
         expired = getRuntimeContext().getMetricGroup().addGroup("mcgt").counter("documentsExpired");
+        written = new LongCounter();
+        getRuntimeContext().addAccumulator(JobProgress.DOCUMENTS, written);
     }
 
     @Override
@@ -172,7 +176,7 @@ public final class AggregateDocuments extends KeyedCoProcessFunction<String, Chu
                 emitEmbeddings ? embedding : null, doc.tokens(), doc.droppedTokens(), acc.chunks(), acc.tierCounts(),
                 acc.cacheHits(), acc.lambdaMin(), acc.lambdaMean(), acc.lambdaMax(), acc.macs(), acc.ungatedMacs(),
                 acc.energyPj(), upgraded));
-        LocalProgress.documentScored();
+        written.add(1L);
         clear(ctx.timerService(), pd);
     }
 

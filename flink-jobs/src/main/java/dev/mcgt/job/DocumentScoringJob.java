@@ -2,16 +2,15 @@ package dev.mcgt.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mcgt.McgtException;
-import dev.mcgt.cli.ScoreOptions;
 import dev.mcgt.flink.functions.ChunkScore;
 import dev.mcgt.flink.functions.DocumentChunk;
 import dev.mcgt.flink.functions.GatedScoringFunction;
+import dev.mcgt.flink.functions.ScoringSettings;
 import dev.mcgt.flink.telemetry.ChunkReject;
-import dev.mcgt.flink.telemetry.EnergySample;
 import dev.mcgt.flink.telemetry.OutputTags;
 import java.io.Serializable;
 import java.util.function.Predicate;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -25,6 +24,7 @@ import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumer
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
@@ -41,9 +41,11 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
  * <p>Every operator has a stable uid so that a savepoint taken with one build or model restores into another: the
  * {@code UID_*} constants for the sources and the keyed stages, fixed names for the rest ({@code mcgt-chunk-rejects},
  * {@code mcgt-*-json} for the JSON maps, {@code mcgt-sink-<folder>} for the sinks). BATCH mode is the default for files; STREAMING mode checkpoints (exactly-once
- * files, rolled on every checkpoint) and is the mode for savepoint-based model upgrades. {@link #main} is the entry
- * point on a real cluster ({@code flink run -c dev.mcgt.job.DocumentScoringJob mcgt.jar --model … --input …
- * --output …}); {@code mcgt score} runs the same graph on an embedded local Flink.
+ * files, rolled on every checkpoint) and is the mode for savepoint-based model upgrades. {@link #run} is the
+ * entry point for settings already resolved; on a real cluster {@code flink run mcgt-job.jar --model … --input …
+ * --output …} reaches it through {@code dev.mcgt.cli.JobMain}, and {@code mcgt score} runs the same graph on an
+ * embedded local Flink. Progress (chunks and documents scored) is in Flink accumulators ({@link JobProgress}).
+ * The chunk-scoring step is a parameter ({@link ChunkScoring}), so another engine can run on the same graph.
  */
 public final class DocumentScoringJob {
     public static final String UID_SOURCE = "mcgt-source";
@@ -52,6 +54,7 @@ public final class DocumentScoringJob {
     public static final String UID_CHUNK = "mcgt-chunk";
     public static final String UID_CHUNK_ORDER = "mcgt-chunk-order";
     public static final String UID_SCORE = "mcgt-gated-scoring";
+    public static final String UID_COUNT = "mcgt-count-chunks";
     public static final String UID_AGGREGATE = "mcgt-aggregate";
 
     /** Output sub-folders. */
@@ -65,28 +68,45 @@ public final class DocumentScoringJob {
 
     private DocumentScoringJob() { }
 
-    /** Entry point for {@code flink run}: the options of {@code mcgt score} (see {@link ScoreOptions}). */
-    public static void main(String[] args) throws Exception {
-        ScoreOptions options;
-        JobSettings settings;
-        try {
-            options = ScoreOptions.parse(args);
-            settings = options.resolve();
-        } catch (McgtException e) {
-            System.err.println("DocumentScoringJob: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+    /**
+     * Runs the job on the environment Flink provides ({@code StreamExecutionEnvironment.getExecutionEnvironment}:
+     * the cluster under {@code flink run}) and waits for it: the parser-free entry point, given settings already
+     * resolved ({@code dev.mcgt.cli.JobMain} is the command-line one).
+     */
+    public static JobExecutionResult run(JobSettings settings, RunSettings run) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-                options.flinkConfiguration(settings, false));
+                run.flinkConfiguration(settings, false));
         // parallelism.default alone is only an upper bound for BATCH's adaptive scheduler; set it on the job itself
-        if (options.parallelism() != null) env.setParallelism(options.parallelism());
+        if (run.parallelism() != null) env.setParallelism(run.parallelism());
         build(env, settings);
-        env.execute(options.jobName());
+        return env.execute(run.jobName());
+    }
+
+    /**
+     * Our chunk-scoring step: chunk order, then {@link GatedScoringFunction} keyed by document. The chunks come from
+     * the chunking stage, which is keyed by the same document id with the same key type, so each chunk is already in
+     * the subtask that owns its key: the stream is reinterpreted as keyed instead of shuffled again. In STREAMING
+     * mode the scoring function is chained to the chunking; in BATCH mode the edge is a forward one (no hash
+     * partitioning), and Flink still sorts each subtask's chunks by key and chunk index before scoring.
+     */
+    public static ChunkScoring gated(ScoringSettings scoring) {
+        return chunks -> DataStreamUtils.reinterpretAsKeyedStream(chunks
+                        .assignTimestampsAndWatermarks(DocumentChunk.chunkOrder()).uid(UID_CHUNK_ORDER).name("chunk order"),
+                        DocumentChunk.KEY, Types.STRING)
+                .process(new GatedScoringFunction(scoring))
+                .uid(UID_SCORE).name("gated scoring");
     }
 
     /** Adds the whole job to {@code env} and sets its execution mode (and checkpointing in STREAMING mode). */
     public static void build(StreamExecutionEnvironment env, JobSettings s) {
+        build(env, s, gated(s.scoring()), System.currentTimeMillis());
+    }
+
+    /**
+     * Adds the job with {@code scoring} as its chunk-scoring step; {@link JobProgress}'s time buckets count from
+     * {@code baseMillis} (epoch ms).
+     */
+    public static void build(StreamExecutionEnvironment env, JobSettings s, ChunkScoring scoring, long baseMillis) {
         env.setRuntimeMode(s.streaming() ? RuntimeExecutionMode.STREAMING : RuntimeExecutionMode.BATCH);
         if (s.streaming()) env.enableCheckpointing(s.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
@@ -110,13 +130,10 @@ public final class DocumentScoringJob {
                 .process(new ChunkDocuments(s.scoring().model(), s.maxTokens(), s.overlap()))
                 .uid(UID_CHUNK).name("tokenize and chunk");
 
-        SingleOutputStreamOperator<ChunkScore> scores = chunks
-                .assignTimestampsAndWatermarks(DocumentChunk.chunkOrder()).uid(UID_CHUNK_ORDER).name("chunk order")
-                .keyBy(DocumentChunk.KEY, Types.STRING)
-                .process(new GatedScoringFunction(s.scoring()))
-                .uid(UID_SCORE).name("gated scoring");
+        SingleOutputStreamOperator<ChunkScore> scores = scoring.score(chunks);
+        DataStream<ChunkScore> counted = scores.map(new CountScoredChunks(baseMillis)).uid(UID_COUNT).name("count chunks");
 
-        SingleOutputStreamOperator<DocumentScore> documents = scores
+        SingleOutputStreamOperator<DocumentScore> documents = counted
                 .keyBy(new ScoreDocId(), Types.STRING)
                 .connect(chunks.getSideOutput(JobTags.DOCUMENT_INFO).keyBy(new InfoDocId(), Types.STRING))
                 .process(new AggregateDocuments(s.prototypesJson(), s.emitEmbeddings()))
@@ -130,7 +147,7 @@ public final class DocumentScoringJob {
         sink(documents.map(new ScoreToJson()).uid("mcgt-scores-json").name("scores as JSON"), s, SCORES);
         sink(scores.getSideOutput(OutputTags.TIER_TRANSITIONS).map(new ToJson<>()).returns(Types.STRING)
                 .uid("mcgt-transitions-json").name("tier transitions as JSON"), s, TRANSITIONS);
-        sink(scores.getSideOutput(OutputTags.ENERGY).map(new EnergyToJson()).returns(Types.STRING)
+        sink(scores.getSideOutput(OutputTags.ENERGY).map(new ToJson<>()).returns(Types.STRING)
                 .uid("mcgt-energy-json").name("energy as JSON"), s, ENERGY);
         sink(scores.getSideOutput(OutputTags.MODEL_UPGRADE).map(new ToJson<>()).returns(Types.STRING)
                 .uid("mcgt-upgrades-json").name("model upgrades as JSON"), s, UPGRADES);
@@ -198,15 +215,6 @@ public final class DocumentScoringJob {
         @Override
         public InputReject map(ChunkReject r) {
             return new InputReject(r.docId() + "#" + r.chunkIndex(), r.docId(), "chunk rejected: " + r.reason(), null);
-        }
-    }
-
-    /** Energy samples as JSON; one sample per scored chunk, so this also counts chunks for {@link LocalProgress}. */
-    private static final class EnergyToJson implements MapFunction<EnergySample, String> {
-        @Override
-        public String map(EnergySample e) throws JsonProcessingException {
-            LocalProgress.chunkScored();
-            return JSON.writeValueAsString(e);
         }
     }
 

@@ -35,18 +35,20 @@ public record JobSettings(String input, String output, boolean streaming, Scorin
                 emitEmbeddings, checkpointInterval, watch);
     }
 
-    /** Checks the numbers with one-line messages. */
+    /** Checks the numbers with one-line messages (in the record's terms; a command line words them as its flags). */
     public JobSettings {
-        if (input == null || input.isBlank()) throw McgtException.badConfig("--input is required");
-        if (output == null || output.isBlank()) throw McgtException.badConfig("--output is required");
+        if (input == null || input.isBlank()) throw McgtException.badConfig("the input path is required");
+        if (output == null || output.isBlank()) throw McgtException.badConfig("the output folder is required");
         if (scoring == null || fields == null) throw McgtException.badConfig("scoring settings and fields are required");
-        if (maxTokens < 0) throw McgtException.badConfig("--max-tokens cannot be negative, got " + maxTokens);
-        if (overlap < 0) throw McgtException.badConfig("--overlap cannot be negative, got " + overlap);
-        if (maxRecordBytes < 1) throw McgtException.badConfig("--max-record-mb must be positive");
+        if (maxTokens < 0) throw McgtException.badConfig("max tokens per document cannot be negative, got " + maxTokens);
+        if (overlap < 0) throw McgtException.badConfig("chunk overlap cannot be negative, got " + overlap);
+        if (maxRecordBytes < 1) throw McgtException.badConfig("max record bytes must be positive, got " + maxRecordBytes);
         if (checkpointInterval == null || checkpointInterval.toMillis() < 10) {
-            throw McgtException.badConfig("--checkpoint-interval must be at least 10 ms, got " + checkpointInterval);
+            throw McgtException.badConfig("checkpoint interval must be at least 10 ms, got " + checkpointInterval);
         }
-        if (watch != null && !streaming) throw McgtException.badConfig("--watch needs --mode streaming");
-        if (watch != null && watch.toMillis() < 10) throw McgtException.badConfig("--watch must be at least 10 ms");
+        if (watch != null && !streaming) throw McgtException.badConfig("watching the input needs STREAMING mode");
+        if (watch != null && watch.toMillis() < 10) {
+            throw McgtException.badConfig("watch interval must be at least 10 ms, got " + watch);
+        }
     }
 }

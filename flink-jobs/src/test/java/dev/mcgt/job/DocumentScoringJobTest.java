@@ -47,7 +47,7 @@ class DocumentScoringJobTest {
         model = TinyEncoder.write(shared.resolve("tiny.mcgt"));
     }
 
-    private static void run(JobSettings s, int parallelism) throws Exception {
+    private static JobProgress run(JobSettings s, int parallelism) throws Exception {
         Configuration conf = new Configuration();
         conf.setString("pipeline.generic-types", "false");
         if (s.streaming()) {
@@ -58,7 +58,8 @@ class DocumentScoringJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         DocumentScoringJob.build(env, s);
-        env.execute("test " + (s.streaming() ? "streaming" : "batch") + " p" + parallelism);
+        return JobProgress.of(env.execute("test " + (s.streaming() ? "streaming" : "batch") + " p" + parallelism)
+                .getAllAccumulatorResults());
     }
 
     /** scores/ lines by id. */
@@ -128,10 +129,12 @@ class DocumentScoringJobTest {
     void batchScoresEveryGoodDocumentLikeTheCoreAndRejectsEveryBadRecord() throws Exception {
         Path in = JobFixtures.writeInput(dir.resolve("docs.jsonl"));
         Path out = dir.resolve("out");
-        run(JobFixtures.settings(model, in, out, false, true), 2);
+        JobProgress progress = run(JobFixtures.settings(model, in, out, false, true), 2);
 
         Map<String, String> scores = scores(out);
         assertThat(scores.keySet()).containsExactlyInAnyOrderElementsOf(JobFixtures.goodIds());
+        assertThat(progress.documents()).as("documents written, from the accumulators").isEqualTo(scores.size());
+        assertThat(progress.documentsScored()).as("document ends scored").isEqualTo(scores.size());
         DocumentScorer core = JobFixtures.coreScorer(model);
         List<String> lines = JobFixtures.goodLines();
         long transitions = 0;
@@ -176,6 +179,9 @@ class DocumentScoringJobTest {
         }
 
         assertThat(RunSummary.readLines(out.resolve(DocumentScoringJob.ENERGY))).hasSize((int) chunks);
+        assertThat(progress.chunks()).as("chunks scored, from the accumulators").isEqualTo(chunks);
+        assertThat(progress.chunkTimes().values().stream().mapToLong(Integer::longValue).sum()).isEqualTo(chunks);
+        assertThat(progress.firstChunkMillis()).isNotNegative();
         assertThat(RunSummary.readLines(out.resolve(DocumentScoringJob.TRANSITIONS))).hasSize((int) transitions);
         assertThat(RunSummary.readLines(out.resolve(DocumentScoringJob.UPGRADES))).isEmpty();
         // an id with path characters is data, never a path: nothing outside the output folder's own layout

@@ -191,8 +191,10 @@ public final class Report {
                 + "with the targets (input files `quality-curve.json`, `quality-frontier.json` of "
                 + "`scripts/bench-quality.sh`).");
         chart(b, "mac-quality.png", "Document cosine to ungated against MACs, one curve per tier-1 variant and skip rule");
-        extra(b, "Flink job throughput", "flink", "Documents per second of the Flink scoring job (input file "
-                + "`flink-throughput.json`).");
+        extra(b, "Flink job throughput", "flink", "The Flink scoring job against the ONNX Runtime peer job on the "
+                + "same graph, `scripts/bench-job.sh` (input file `flink-throughput.json`).");
+        extra(b, "Flink job: cost per record by stage", "breakdown", "JMH breakdown of the job's per-record work "
+                + "(`scripts/bench-job.sh breakdown`, input file `job-breakdown.json`).");
         others(b);
         return b.toString();
     }

@@ -27,7 +27,8 @@ import java.util.Map;
  * files the benchmarks write through {@code dev.mcgt.bench.WorkRecorder} ({@code work-*.json}: counters of one
  * request, for bytes moved and estimated energy), {@code env.json}, and optionally the two tables measured
  * outside JMH, and {@code quality-curve.json} / {@code quality-frontier.json} of {@code scripts/bench-quality.sh}
- * (the MACs-vs-quality chart, see {@link QualityCurve}, and its table). The two tables are read from {@code --peers} / {@code --flink}, else from {@code peers-spamassassin.json} /
+ * (the MACs-vs-quality chart, see {@link QualityCurve}, and its table) and {@code job-breakdown.json} of
+ * {@code scripts/bench-job.sh breakdown} (the job's per-stage costs). The two tables are read from {@code --peers} / {@code --flink}, else from {@code peers-spamassassin.json} /
  * {@code flink-throughput.json} in the results folder; when absent, their sections say "not measured in this
  * run". Both use one small format:
  *
@@ -78,6 +79,7 @@ public final class ReportMain {
                 Results.extra(Path.of(opts.getOrDefault("quality", dir.resolve("gated-quality.json").toString())))
                         .ifPresent(t -> extra.put("quality", t));
                 Results.extra(dir.resolve("quality-frontier.json")).ifPresent(t -> extra.put("frontier", t));
+                Results.extra(dir.resolve("job-breakdown.json")).ifPresent(t -> extra.put("breakdown", t));
                 Results results = Results.load(dir, extra);
                 if (results.jmh().isEmpty()) usage("no jmh*.json results in " + dir);
                 String command = opts.getOrDefault("command", "scripts/bench.sh");

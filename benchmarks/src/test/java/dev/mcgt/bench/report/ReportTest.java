@@ -156,8 +156,9 @@ class ReportTest {
         assertThat(md).contains("## Peers on SpamAssassin").contains("| mcgt gated | 0.964 | 813 |")
                 .contains("| ONNX Runtime fp32 | 0.971 | — |").contains("measured 2026-12-01; on test box; command: "
                         + "`scripts/mcgt eval --corpus data`.").contains("Fixture only.");
-        assertThat(md).contains("## Flink job throughput\n\nDocuments per second of the Flink scoring job (input file "
-                + "`flink-throughput.json`). Not measured in this run.");
+        assertThat(md).contains("## Flink job throughput\n\nThe Flink scoring job against the ONNX Runtime peer job on "
+                + "the same graph, `scripts/bench-job.sh` (input file `flink-throughput.json`). Not measured in this run.");
+        assertThat(md).contains("## Flink job: cost per record by stage\n\n").contains("`job-breakdown.json`). Not measured");
         // MiniLM against ONNX Runtime: cpu 36 ms (3.6 s / 100 calls) vs 20 ms → 1.80×; wall 41.4 / 20.7 = 2.00×
         assertThat(md).contains("## all-MiniLM-L6-v2 tier 0 against ONNX Runtime")
                 .contains("| 64 | mcgt | auto | 41.4 | 13.1 | 36.0 | 1.80× | 2.00× | **fail** (≤ 1.00×) |")

@@ -15,12 +15,17 @@ import java.util.Map;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JVM-wide model cache: every scoring function of one TaskManager (all its slots, all keys) that names the
  * same {@link ModelSource} shares one set of immutable weights. Functions take a {@link Lease} in {@code open}
- * and close it in {@code close}; the weights are dropped when the last lease closes, so a job restarted with
- * a new model file does not keep the old weights alive.
+ * and close it in {@code close}; the weights are kept for a short while after the last lease closes (the linger,
+ * {@value #LINGER_PROPERTY}, default {@value #DEFAULT_LINGER_MS} ms: in BATCH mode the chunking stage closes just
+ * before the scoring stage opens, and a restarted task comes back within it) and then dropped, so a job
+ * restarted with a new model file does not keep the old weights alive for long. Each load is counted
+ * ({@link #loads()}) and logged once, so "loaded once per TaskManager" can be read in a TaskManager's log.
  *
  * <p>A file is identified by its path, length and modification time, so replacing the file between two runs
  * loads the new content; a resource by its name and the job's class loader; synthetic weights by preset and
@@ -32,7 +37,14 @@ public final class SharedModels {
     /** Largest model file read whole (a Java array bound). */
     static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 16;
 
+    /** System property: milliseconds a model stays loaded after its last lease closed (0 = drop at once). */
+    public static final String LINGER_PROPERTY = "mcgt.model.linger.ms";
+    static final long DEFAULT_LINGER_MS = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedModels.class);
     private static final Map<Object, Entry> MODELS = new HashMap<>();
+    private static long linger = Long.getLong(LINGER_PROPERTY, DEFAULT_LINGER_MS);
+    private static long loads;
 
     private SharedModels() { }
 
@@ -58,14 +70,36 @@ public final class SharedModels {
                 if (closed) return;
                 closed = true;
                 Entry e = MODELS.get(identity);
-                if (e != null && --e.leases == 0) MODELS.remove(identity);
+                if (e == null || --e.leases > 0) return;
+                if (linger <= 0) {
+                    MODELS.remove(identity);
+                    return;
+                }
+                long release = ++e.releases;
+                long wait = linger;
+                Thread t = new Thread(() -> expire(identity, e, release, wait), "mcgt-model-linger");
+                t.setDaemon(true);
+                t.start();
             }
+        }
+    }
+
+    /** Drops the entry unless it was leased again since its release number {@code release}. */
+    private static void expire(Object identity, Entry e, long release, long wait) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (MODELS) {
+            if (MODELS.get(identity) == e && e.leases == 0 && e.releases == release) MODELS.remove(identity);
         }
     }
 
     private static final class Entry {
         final SharedModel model;
         int leases;
+        long releases;
 
         Entry(SharedModel model) { this.model = model; }
     }
@@ -81,8 +115,12 @@ public final class SharedModels {
         synchronized (MODELS) {
             Entry e = MODELS.get(identity);
             if (e == null) {
+                long t0 = System.nanoTime();
                 e = new Entry(load(source, classLoader));
                 MODELS.put(identity, e);
+                loads++;
+                LOG.info("mcgt: loaded model {} ({}) in {} ms; load {} in this JVM", source, e.model.fingerprint(),
+                        (System.nanoTime() - t0) / 1_000_000, loads);
             }
             e.leases++;
             return new Lease(identity, e.model);
@@ -93,6 +131,30 @@ public final class SharedModels {
     public static int heldModels() {
         synchronized (MODELS) {
             return MODELS.size();
+        }
+    }
+
+    /** Models loaded in this JVM (class loader) so far: one per model while its leases overlap or linger. */
+    public static long loads() {
+        synchronized (MODELS) {
+            return loads;
+        }
+    }
+
+    /** Whether the model of {@code source} is loaded right now (leased or lingering; tests). */
+    static boolean held(ModelSource source, ClassLoader classLoader) {
+        Object identity = identity(source, classLoader);
+        synchronized (MODELS) {
+            return MODELS.containsKey(identity);
+        }
+    }
+
+    /** Sets the linger (tests); returns the previous value. */
+    static long lingerMillis(long millis) {
+        synchronized (MODELS) {
+            long before = linger;
+            linger = millis;
+            return before;
         }
     }
 

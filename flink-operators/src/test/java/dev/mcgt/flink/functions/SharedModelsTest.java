@@ -21,22 +21,54 @@ class SharedModelsTest {
     private static final ClassLoader CL = SharedModelsTest.class.getClassLoader();
 
     @Test
+    void aReleasedModelLingersForANewLeaseThenGoes() throws Exception {
+        long previous = SharedModels.lingerMillis(300);
+        try {
+            ModelSource src = ModelSource.synthetic("micro", 41);
+            long loads = SharedModels.loads();
+            SharedModels.Lease a = SharedModels.acquire(src, CL);
+            a.close();
+            assertThat(SharedModels.held(src, CL)).as("kept after the last lease").isTrue();
+            try (SharedModels.Lease b = SharedModels.acquire(src, CL)) {
+                assertThat(b.model().weights()).as("no second load within the linger").isSameAs(a.model().weights());
+                Thread.sleep(500);
+                assertThat(SharedModels.held(src, CL)).as("a live lease is never expired").isTrue();
+            }
+            assertThat(SharedModels.loads()).isEqualTo(loads + 1);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (SharedModels.held(src, CL) && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(SharedModels.held(src, CL)).as("dropped after the linger").isFalse();
+        } finally {
+            SharedModels.lingerMillis(previous);
+        }
+    }
+
+    @Test
     void leasesOfTheSameSourceShareOneSetOfWeightsUntilTheLastCloses() {
-        int before = SharedModels.heldModels();
+        long previous = SharedModels.lingerMillis(0);
+        try {
+            sharedUntilTheLastCloses();
+        } finally {
+            SharedModels.lingerMillis(previous);
+        }
+    }
+
+    private static void sharedUntilTheLastCloses() {
         ModelSource src = ModelSource.synthetic("micro", 5);
+        ModelSource other = ModelSource.synthetic("micro", 6);
         SharedModels.Lease a = SharedModels.acquire(src, CL);
         SharedModels.Lease b = SharedModels.acquire(ModelSource.synthetic("micro", 5), CL);
         SharedModels.Lease c = SharedModels.acquire(ModelSource.synthetic("micro", 6), CL);
         assertThat(b.model().weights()).isSameAs(a.model().weights());
         assertThat(c.model().weights()).isNotSameAs(a.model().weights());
         assertThat(a.model().fingerprint()).isEqualTo("synthetic:micro:5");
-        assertThat(SharedModels.heldModels()).isEqualTo(before + 2);
+        assertThat(SharedModels.held(src, CL) && SharedModels.held(other, CL)).isTrue();
         a.close();
         a.close();   // harmless
-        assertThat(SharedModels.heldModels()).isEqualTo(before + 2);
+        assertThat(SharedModels.held(src, CL) && SharedModels.held(other, CL)).isTrue();
         b.close();
         c.close();
-        assertThat(SharedModels.heldModels()).isEqualTo(before);
+        assertThat(SharedModels.held(src, CL) || SharedModels.held(other, CL)).isFalse();
         try (SharedModels.Lease d = SharedModels.acquire(src, CL)) {
             assertThat(d.model().weights()).as("reloaded after the last lease closed").isNotSameAs(a.model().weights());
         }
