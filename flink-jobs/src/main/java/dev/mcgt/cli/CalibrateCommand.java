@@ -190,7 +190,8 @@ final class CalibrateCommand implements Callable<Integer> {
         if (lensTokens < 0 || lensLayers < 0) throw Usage.error(spec, "--lens-layers and --lens-tokens cannot be negative");
         GatePolicy base = PolicyResolver.resolve(spec, basePolicy);
         ScorerFactory factory = run.scorers();
-        ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE);
+        ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE)
+                .withTextPrefix(run.textPrefix.value());
         Options.checkScorer(spec, () -> factory.scorer(PROBE_ONLY, config));
         boolean encoder = factory.model().weights().config().isEncoder();
         if (!encoder && (quality || variants.size() > 1 || variants.get(0) != GatingProfile.Variant.TRUNCATED)) {
@@ -437,7 +438,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     /** The token signature of each chunk as the scorer cuts the document (null if the cut differs). */
     private static long[] signatures(DocumentScorer s, String text, int chunkCount) {
-        int[] content = s.tokenizer().tokenize(text);
+        int[] content = s.contentTokens(text);
         int limit = s.scorerConfig().maxTokens();
         int keep = limit > 0 ? Math.min(limit, content.length) : content.length;
         List<Chunker.Chunk> chunks = s.chunker().split(keep == content.length ? content : Arrays.copyOf(content, keep));
@@ -462,6 +463,7 @@ final class CalibrateCommand implements Callable<Integer> {
         o.put("input", Options.name(run.input));
         o.put("selection", run.selection.describe());
         o.put("maxTokens", run.maxTokens);
+        o.put("textPrefix", run.textPrefix.value());
         o.put("documents", documents);
         o.put("rejected", rejected);
         o.put("chunks", sample.chunks());
