@@ -59,6 +59,12 @@ class ModelImportCommandTest {
             if (mvn == null) System.clearProperty("mcgt.mvn");
             else System.setProperty("mcgt.mvn", mvn);
         }
+        // a name that suggests CLS pooling, with nothing documenting the pooling: refused before anything is read
+        Path bge = Files.createFile(dir.resolve("bge-small-en-v1.5.onnx"));
+        GateCommandTest.assertUsageError(Cli.run("model", "import", "--onnx", bge.toString(), "--out", out),
+                "cannot tell the pooling of bge-small-en-v1.5.onnx: no sentence-transformers 1_Pooling/config.json or "
+                        + "modules.json documents it and BGE models are trained with CLS pooling; pass --pooling cls or "
+                        + "--pooling mean");
         GateCommandTest.assertUsageError(Cli.run("model", "import", "--artifact", "a:b", "--out", out),
                 "bad Maven coordinates 'a:b' (expected groupId:artifactId:version)");
         GateCommandTest.assertUsageError(Cli.run("model", "import", "--minilm", "--pooling", "max", "--out", out),
