@@ -8,7 +8,9 @@ import dev.mcgt.config.GatePolicy;
 import dev.mcgt.gate.GatePacket;
 import dev.mcgt.kernel.KernelProvider;
 import dev.mcgt.model.onnx.OnnxImport;
+import dev.mcgt.model.onnx.MavenArtifact;
 import dev.mcgt.model.onnx.OnnxImportOptions;
+import dev.mcgt.model.onnx.OnnxJar;
 import dev.mcgt.model.onnx.OnnxImporter;
 import dev.mcgt.runtime.GatedTransformer;
 import dev.mcgt.runtime.InferBuffers;
@@ -37,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * all-MiniLM-L6-v2 on one chunk, one thread: our INT8 tier 0 (gate passing, full window, fresh stream state per
  * call, as the parity test) against ONNX Runtime fp32 and ONNX Runtime's INT8 ({@code -q}) model on the same
- * token ids. Every engine returns the mean-pooled, L2-normalised embedding. Ratios within one run are what to
+ * token ids ({@code model} picks all-MiniLM-L6-v2 or a 12-layer artifact). Our engine returns the embedding pooled
+ * as the model says; ONNX Runtime's hidden states are mean-pooled and L2-normalised for every model (pooling costs
+ * next to nothing beside the encoder). Ratios within one run are what to
  * compare; the input is {@code tokens} ids framed by [CLS] ... [SEP]. The secondary counters {@code cpuNanos} /
  * {@code calls} give the benchmark thread's CPU time per call (see {@link CpuTime}).
  */
@@ -53,6 +57,15 @@ public class MiniLmBenchmark {
     @Param({"mcgt", "ortFp32", "ortInt8"})
     public String engine;
 
+    /**
+     * The model: {@code all-minilm-l6-v2} (from the benchmarks' classpath), or {@code bge-small-en-v15} /
+     * {@code e5-small-v2}, the 12-layer langchain4j artifacts (version 0.36.2) read from the local Maven repository
+     * ({@code -Dmaven.repo.local}, else ~/.m2/repository; fetch them with {@code mvn dependency:get}); these have no
+     * {@code ortInt8} variant. Each is imported with its documented pooling and run as the product runs it.
+     */
+    @Param({"all-minilm-l6-v2"})
+    public String model;
+
     @Param({"64", "128"})
     public int tokens;
 
@@ -61,7 +74,7 @@ public class MiniLmBenchmark {
     public String kernel;
 
     private int[] ids;
-    private GatedTransformer model;
+    private GatedTransformer transformer;
     private InferBuffers buffers;
     private InferOutput output;
     private InferState state;
@@ -70,6 +83,7 @@ public class MiniLmBenchmark {
     private long[][] inputIds;
     private long[][] mask;
     private long[][] types;
+    private boolean withTypes = true;
 
     @Setup(Level.Trial)
     public void setUp() throws OrtException {
@@ -80,22 +94,27 @@ public class MiniLmBenchmark {
         ids[tokens - 1] = 102;
         switch (engine) {
             case "mcgt" -> {
-                OnnxImport imp = OnnxImporter.importBytes(Workloads.resource("/all-minilm-l6-v2.onnx"),
+                OnnxImport imp = minilm() ? OnnxImporter.importBytes(Workloads.resource("/all-minilm-l6-v2.onnx"),
                         new String(Workloads.resource("/all-minilm-l6-v2-tokenizer.json"), StandardCharsets.UTF_8),
-                        OnnxImportOptions.defaults());
-                model = new GatedTransformer(imp.weights(), GatePolicy.defaults(), RuntimeOptions.defaults(),
+                        OnnxImportOptions.defaults())
+                        : OnnxImporter.importBytes(artifact().onnx(), artifact().tokenizerJson(),
+                                new OnnxImportOptions(OnnxImportOptions.DEFAULT_SEQ_LEN, artifact().pooling().pooling()));
+                transformer = new GatedTransformer(imp.weights(), GatePolicy.defaults(), RuntimeOptions.defaults(),
                         KernelProvider.choose(kernel));
-                buffers = model.newBuffers();
-                output = model.newOutput();
-                state = model.newState();
+                buffers = transformer.newBuffers();
+                output = transformer.newOutput();
+                state = transformer.newState();
             }
             case "ortFp32", "ortInt8" -> {
                 env = OrtEnvironment.getEnvironment();
                 OrtSession.SessionOptions so = new OrtSession.SessionOptions();
                 so.setIntraOpNumThreads(1);
                 so.setInterOpNumThreads(1);
-                session = env.createSession(Workloads.resource(engine.equals("ortFp32") ? "/all-minilm-l6-v2.onnx"
+                if (!minilm() && engine.equals("ortInt8")) throw new IllegalArgumentException(model + " has no ortInt8");
+                session = env.createSession(!minilm() ? artifact().onnx()
+                        : Workloads.resource(engine.equals("ortFp32") ? "/all-minilm-l6-v2.onnx"
                         : "/all-minilm-l6-v2-q.onnx"), so);
+                withTypes = session.getInputNames().contains("token_type_ids");
                 inputIds = new long[1][tokens];
                 mask = new long[1][tokens];
                 types = new long[1][tokens];
@@ -108,6 +127,24 @@ public class MiniLmBenchmark {
         }
     }
 
+    private boolean minilm() {
+        return model.equals("all-minilm-l6-v2");
+    }
+
+    private OnnxJar artifact;
+
+    /** The model's langchain4j jar from the local Maven repository, read once. */
+    private OnnxJar artifact() {
+        if (artifact == null) {
+            if (!model.equals("bge-small-en-v15") && !model.equals("e5-small-v2")) {
+                throw new IllegalArgumentException("model must be all-minilm-l6-v2, bge-small-en-v15 or e5-small-v2");
+            }
+            MavenArtifact a = new MavenArtifact("dev.langchain4j", "langchain4j-embeddings-" + model, "0.36.2");
+            artifact = OnnxJar.read(a.locate(MavenArtifact.defaultRepository(), false));
+        }
+        return artifact;
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
         if (session != null) session.close();
@@ -116,15 +153,16 @@ public class MiniLmBenchmark {
     @Benchmark
     public float embed(CpuTime cpu) throws OrtException {
         cpu.calls++;
-        if (model != null) {
+        if (transformer != null) {
             state.reset();
-            model.infer(InferInput.of(ids, PASS), state, buffers, output);
+            transformer.infer(InferInput.of(ids, PASS), state, buffers, output);
             return output.output()[0];
         }
         try (OnnxTensor a = OnnxTensor.createTensor(env, inputIds);
              OnnxTensor b = OnnxTensor.createTensor(env, mask);
              OnnxTensor c = OnnxTensor.createTensor(env, types);
-             OrtSession.Result res = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+             OrtSession.Result res = session.run(withTypes ? Map.of("input_ids", a, "attention_mask", b,
+                     "token_type_ids", c) : Map.of("input_ids", a, "attention_mask", b))) {
             float[][] h = ((float[][][]) res.get("last_hidden_state").orElseThrow().getValue())[0];
             return pooledFirst(h);
         }

@@ -147,8 +147,9 @@ final class CalibrateCommand implements Callable<Integer> {
                     + "shorter chunk).")
     int keepTokens;
 
-    @Option(names = "--lens-layers", paramLabel = "N", defaultValue = "1",
-            description = "Lens variant: layers its tier 1 runs before the lens (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lens-layers", paramLabel = "N", defaultValue = "0",
+            description = "Lens variant: layers its tier 1 runs before the lens, 0 for the default (a sixth of the "
+                    + "model's layers, at least 1: 1 for a 6-layer model, 2 for a 12-layer one).")
     int lensLayers;
 
     @Option(names = "--lens-tokens", paramLabel = "N", defaultValue = "0",
@@ -186,10 +187,11 @@ final class CalibrateCommand implements Callable<Integer> {
         List<SkipRule> rules = skipRule.equals("all") ? List.of(SkipRule.values())
                 : List.of(Usage.fromOptions(spec, () -> SkipRule.parse(skipRule)));
         if (pruneAfter < 0 || keepTokens < 0) throw Usage.error(spec, "--prune-after and --keep-tokens cannot be negative");
-        if (lensTokens < 0) throw Usage.error(spec, "--lens-tokens cannot be negative");
+        if (lensTokens < 0 || lensLayers < 0) throw Usage.error(spec, "--lens-layers and --lens-tokens cannot be negative");
         GatePolicy base = PolicyResolver.resolve(spec, basePolicy);
         ScorerFactory factory = run.scorers();
-        ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE);
+        ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE)
+                .withTextPrefix(run.textPrefix.value());
         Options.checkScorer(spec, () -> factory.scorer(PROBE_ONLY, config));
         boolean encoder = factory.model().weights().config().isEncoder();
         if (!encoder && (quality || variants.size() > 1 || variants.get(0) != GatingProfile.Variant.TRUNCATED)) {
@@ -205,7 +207,8 @@ final class CalibrateCommand implements Callable<Integer> {
             Options.checkScorer(spec, () -> pruning.checkFor(layers, seqLen));
         }
         TruncatedTier lensTier = Usage.fromOptions(spec,
-                () -> new TruncatedTier(lensLayers, lensTokens == 0 ? seqLen : lensTokens).checkFor(layers, seqLen));
+                () -> new TruncatedTier(lensLayers > 0 ? lensLayers : Math.max(1, layers / 6),
+                        lensTokens == 0 ? seqLen : lensTokens).checkFor(layers, seqLen));
 
         PrintWriter err = spec.commandLine().getErr();
         JsonlDocuments.Loaded loaded = JsonlDocuments.read(run.input, run.selection, err);
@@ -435,7 +438,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     /** The token signature of each chunk as the scorer cuts the document (null if the cut differs). */
     private static long[] signatures(DocumentScorer s, String text, int chunkCount) {
-        int[] content = s.tokenizer().tokenize(text);
+        int[] content = s.contentTokens(text);
         int limit = s.scorerConfig().maxTokens();
         int keep = limit > 0 ? Math.min(limit, content.length) : content.length;
         List<Chunker.Chunk> chunks = s.chunker().split(keep == content.length ? content : Arrays.copyOf(content, keep));
@@ -460,6 +463,7 @@ final class CalibrateCommand implements Callable<Integer> {
         o.put("input", Options.name(run.input));
         o.put("selection", run.selection.describe());
         o.put("maxTokens", run.maxTokens);
+        o.put("textPrefix", run.textPrefix.value());
         o.put("documents", documents);
         o.put("rejected", rejected);
         o.put("chunks", sample.chunks());

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -72,6 +73,8 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Most content tokens embedded per document, 0 for all (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
+    @Mixin TextPrefixOption textPrefix;
+
     @Option(names = "--overlap", paramLabel = "N", defaultValue = "0",
             description = "Content tokens shared by consecutive chunks (default: ${DEFAULT-VALUE}).")
     int overlap;
@@ -99,7 +102,8 @@ final class EmbedCommand implements Callable<Integer> {
         GatingProfile p = PolicyResolver.resolveProfile(spec, policy);
         LoadedModel loaded = ModelFile.load(model);
         if (loaded.weights().tokenizerJson() == null) throw McgtException.badConfig(DocumentScorer.NO_TOKENIZER);
-        DocumentScorer scorer = scorer(loaded, p, new ScorerConfig(maxTokens, overlap, gateOn, UngatedMacs.ANALYTIC));
+        DocumentScorer scorer = scorer(loaded, p, new ScorerConfig(maxTokens, overlap, gateOn, UngatedMacs.ANALYTIC)
+                .withTextPrefix(textPrefix.value()));
         PrintWriter err = spec.commandLine().getErr();
         boolean stdout = output.toString().equals("-");
         if (!stdout && Files.isDirectory(output)) throw Usage.error(spec, "--output " + output + " is a folder; give a file");
@@ -181,6 +185,8 @@ final class EmbedCommand implements Callable<Integer> {
             ArrayNode e = o.putArray("embedding");
             for (float v : d.embedding()) e.add(v);
             o.put("tokens", d.tokens());
+            String prefix = scorer.scorerConfig().textPrefix();
+            if (!prefix.isEmpty()) o.put("textPrefix", prefix);
             ObjectNode tiers = o.putObject("tiers");
             for (int t = 0; t < 4; t++) tiers.put(Integer.toString(t), d.tierCount(t));
             o.put("chunks", d.chunks());

@@ -69,8 +69,10 @@ final class EvalCommand implements Callable<Integer> {
         List<GatingProfile> profiles = new ArrayList<>();
         for (String name : names) profiles.add(PolicyResolver.resolveProfile(spec, name));
         ScorerFactory factory = run.scorers();
-        ScorerConfig gatedConfig = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE);
-        ScorerConfig ungatedConfig = new ScorerConfig(run.maxTokens, run.overlap, false, UngatedMacs.ANALYTIC);
+        ScorerConfig gatedConfig = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE)
+                .withTextPrefix(run.textPrefix.value());
+        ScorerConfig ungatedConfig = new ScorerConfig(run.maxTokens, run.overlap, false, UngatedMacs.ANALYTIC)
+                .withTextPrefix(run.textPrefix.value());
         for (GatingProfile p : profiles) Options.checkScorer(spec, () -> factory.scorer(p, gatedConfig));
         PrintWriter err = spec.commandLine().getErr();
         JsonlDocuments.Loaded loaded = JsonlDocuments.read(run.input, run.selection, err);
@@ -145,6 +147,7 @@ final class EvalCommand implements Callable<Integer> {
         o.put("input", Options.name(run.input));
         o.put("selection", run.selection.describe());
         o.put("maxTokens", run.maxTokens);
+        o.put("textPrefix", run.textPrefix.value());
         o.put("documents", docs.size());
         o.put("rejected", rejected);
         o.put("tokens", tokens);

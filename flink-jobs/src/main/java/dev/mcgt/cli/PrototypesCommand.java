@@ -59,7 +59,8 @@ final class PrototypesCommand implements Callable<Integer> {
         run.check(spec);
         GatingProfile p = PolicyResolver.resolveProfile(spec, policy);
         ScorerFactory factory = run.scorers();
-        ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, gateOn, UngatedMacs.NONE);
+        ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, gateOn, UngatedMacs.NONE)
+                .withTextPrefix(run.textPrefix.value());
         Options.checkScorer(spec, () -> factory.scorer(p, config));
         PrintWriter err = spec.commandLine().getErr();
         JsonlDocuments.Loaded loaded = JsonlDocuments.read(run.input, run.selection, err);

@@ -48,7 +48,7 @@ final class QualitySampler {
     /** @param shapes the runtime options of each tier-1 shape to measure */
     QualitySampler(ScorerFactory factory, ScorerConfig base, List<RuntimeOptions> shapes) {
         this.ungated = factory.scorer(ALL_TIER1, new ScorerConfig(base.maxTokens(), base.chunkOverlap(), false,
-                UngatedMacs.ANALYTIC));
+                UngatedMacs.ANALYTIC).withTextPrefix(base.textPrefix()));
         LoadedModel m = factory.model();
         for (RuntimeOptions o : shapes) {
             GatedTransformer t = new GatedTransformer(m.weights(), ALL_TIER1, o);
@@ -87,7 +87,7 @@ final class QualitySampler {
 
     /** The chunks of a document as the scorer cuts it. */
     static List<Chunker.Chunk> chunks(DocumentScorer s, String text) {
-        int[] content = s.tokenizer().tokenize(text);
+        int[] content = s.contentTokens(text);
         int limit = s.scorerConfig().maxTokens();
         int keep = limit > 0 ? Math.min(limit, content.length) : content.length;
         return s.chunker().split(keep == content.length ? content : Arrays.copyOf(content, keep));

@@ -31,6 +31,8 @@ final class SampleRunOptions {
 
     @Mixin DocumentSelection selection;
 
+    @Mixin TextPrefixOption textPrefix;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Scoring threads, 0 for one per processor (default: ${DEFAULT-VALUE}); results do not "
                     + "depend on it.")

@@ -188,7 +188,7 @@ final class ScoreCommand implements Callable<Integer> {
     private void writeSummary(RunSummary s, JobSettings settings, int parallelism, double seconds) throws IOException {
         var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         o.put("mode", settings.streaming() ? "streaming" : "batch").put("parallelism", parallelism)
-                .put("gate", settings.scoring().gate()).put("seconds", seconds).put("documents", s.documents())
+                .put("gate", settings.scoring().gate()).put("textPrefix", settings.fields().textPrefix()).put("seconds", seconds).put("documents", s.documents())
                 .put("chunks", s.chunks()).put("rejects", s.rejects())
                 .put("docsPerSecond", s.documents() / Math.max(seconds, 1e-9))
                 .put("chunksPerSecond", s.chunks() / Math.max(seconds, 1e-9)).put("macs", s.macs())

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,6 +75,8 @@ public final class ScoreOptions {
     @Option(names = "--overlap", paramLabel = "N", defaultValue = "0",
             description = "Content tokens shared by consecutive chunks (default ${DEFAULT-VALUE}).")
     int overlap;
+
+    @Mixin TextPrefixOption textPrefix;
 
     @Option(names = "--id-field", paramLabel = "NAME", defaultValue = "id", description = "JSON field of the id.")
     String idField;
@@ -192,7 +195,7 @@ public final class ScoreOptions {
             }
         }
         return new JobSettings(absolute(input), absolute(output), streaming(), scoring,
-                new InputFields(idField, textField, labelField), maxTokens, overlap, (long) maxRecordMb << 20,
+                new InputFields(idField, textField, labelField, textPrefix.value()), maxTokens, overlap, (long) maxRecordMb << 20,
                 protoJson, emitEmbeddings, Duration.ofMillis(checkpointMillis),
                 watchMillis == null ? null : Duration.ofMillis(watchMillis));
     }

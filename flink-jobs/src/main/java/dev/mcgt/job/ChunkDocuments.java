@@ -37,7 +37,9 @@ public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDoc
     private final int overlap;
 
     private transient SharedModels.Lease lease;
+    private final String textPrefix;
     private transient WordPieceTokenizer tokenizer;
+    private transient int[] prefixIds;
     private transient Chunker chunker;
     private transient ValueState<OpenDocument> state;
 
@@ -47,9 +49,15 @@ public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDoc
      * @param overlap   content tokens shared by consecutive chunks
      */
     public ChunkDocuments(ModelSource model, int maxTokens, int overlap) {
+        this(model, maxTokens, overlap, "");
+    }
+
+    /** As above, with a text prefix whose tokens go before each document's first part (see {@link InputFields}). */
+    public ChunkDocuments(ModelSource model, int maxTokens, int overlap, String textPrefix) {
         this.model = model;
         this.maxTokens = maxTokens;
         this.overlap = overlap;
+        this.textPrefix = textPrefix == null ? "" : textPrefix;
     }
 
     @Override
@@ -58,6 +66,7 @@ public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDoc
         String json = lease.model().weights().tokenizerJson();
         if (json == null) throw McgtException.badConfig(DocumentScorer.NO_TOKENIZER);
         tokenizer = WordPieceTokenizer.fromJson(json);
+        prefixIds = DocumentScorer.prefixIds(tokenizer, textPrefix);
         chunker = tokenizer.chunker(lease.model().weights().config().seqLenMax(), overlap);
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("mcgt-document", TypeInformation.of(OpenDocument.class)));
     }
@@ -77,10 +86,12 @@ public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDoc
             return;
         }
         OpenDocument now = seen != null ? seen : new OpenDocument(doc.origin(), true, 0, 0, 0, 0, null);
-        int[] content = tokenizer.tokenize(doc.text());
+        int[] own = tokenizer.tokenize(doc.text());
+        int[] content = seen == null && own.length > 0 && prefixIds.length > 0
+                ? DocumentScorer.withPrefix(prefixIds, own) : own;
         int room = maxTokens > 0 ? Math.max(0, maxTokens - now.tokens()) : Integer.MAX_VALUE;
         int keep = Math.min(room, content.length);
-        if (content.length == 0) {
+        if (own.length == 0) {
             ctx.output(JobTags.REJECTS, new InputReject(doc.origin(), doc.id(), "text has no tokens",
                     InputReject.excerpt(doc.text())));
             if (seen == null) return;

@@ -127,7 +127,7 @@ public final class DocumentScoringJob {
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<SourceDocument>noWatermarks()
                         .withTimestampAssigner(new ByLine())).uid(UID_DOCUMENT_ORDER).name("document order")
                 .keyBy(new DocumentId(), Types.STRING)
-                .process(new ChunkDocuments(s.scoring().model(), s.maxTokens(), s.overlap()))
+                .process(new ChunkDocuments(s.scoring().model(), s.maxTokens(), s.overlap(), s.fields().textPrefix()))
                 .uid(UID_CHUNK).name("tokenize and chunk");
 
         SingleOutputStreamOperator<ChunkScore> scores = scoring.score(chunks);

@@ -5,9 +5,12 @@ import java.io.Serializable;
 
 /**
  * Which JSON fields hold a document's id, text and label ({@code --id-field}, {@code --text-field},
- * {@code --label-field}). A {@code .txt} file has no fields: its id is its path under the input root.
+ * {@code --label-field}), and the text prefix whose tokens go before each document's own ({@code --text-prefix},
+ * "" for none; see {@link ChunkDocuments}). A {@code .txt} file has no fields: its id is its path under the input
+ * root.
  */
-public record InputFields(String idField, String textField, String labelField) implements Serializable {
+public record InputFields(String idField, String textField, String labelField, String textPrefix)
+        implements Serializable {
 
     /** Checks that every name is non-blank and that id and text differ. */
     public InputFields {
@@ -15,6 +18,12 @@ public record InputFields(String idField, String textField, String labelField) i
         if (textField == null || textField.isBlank()) throw McgtException.badConfig("--text-field cannot be empty");
         if (labelField == null || labelField.isBlank()) throw McgtException.badConfig("--label-field cannot be empty");
         if (idField.equals(textField)) throw McgtException.badConfig("--id-field and --text-field must differ");
+        if (textPrefix == null) textPrefix = "";
+    }
+
+    /** No text prefix. */
+    public InputFields(String idField, String textField, String labelField) {
+        this(idField, textField, labelField, "");
     }
 
     /** {@code id}, {@code text}, {@code label}. */

@@ -123,6 +123,27 @@ class EmbedCommandTest {
         assertThat(read(out)).extracting(j -> j.get("id").asText()).containsExactly("a", "b");
     }
 
+    /** A prefix's tokens go before the text's: the same vector as the joined text, and recorded in the output. */
+    @Test
+    void textPrefixIsTheSameAsJoinedText() throws Exception {
+        String text = words(40, 2);
+        Path in = input(doc("a", text), doc("b", "golf: " + text));
+        Path out = dir.resolve("out.jsonl");
+        Cli plain = embed(in, out, "--gate", "off");
+        assertThat(plain.code()).as(plain.err()).isZero();
+        List<JsonNode> noPrefix = read(out);
+        assertThat(noPrefix.get(0).has("textPrefix")).isFalse();
+        Path in2 = input(doc("a", text));
+        Cli prefixed = embed(in2, out, "--gate", "off", "--text-prefix", "golf: ");
+        assertThat(prefixed.code()).as(prefixed.err()).isZero();
+        JsonNode p = read(out).get(0);
+        assertThat(p.get("textPrefix").asText()).isEqualTo("golf: ");
+        assertThat(p.get("tokens").asInt()).isEqualTo(noPrefix.get(1).get("tokens").asInt())
+                .isEqualTo(noPrefix.get(0).get("tokens").asInt() + 2);
+        assertThat(p.get("embedding")).isEqualTo(noPrefix.get(1).get("embedding"));
+        assertThat(p.get("embedding")).isNotEqualTo(noPrefix.get(0).get("embedding"));
+    }
+
     @Test
     void gateOffRunsEveryChunkAtTierZero() throws Exception {
         Path in = input(doc("a", words(60, 4)));

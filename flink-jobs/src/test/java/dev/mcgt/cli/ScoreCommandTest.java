@@ -2,6 +2,8 @@ package dev.mcgt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcgt.model.ModelFile;
 import dev.mcgt.testing.TinyEncoder;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mcgt score} on the embedded Flink: summary, exit codes, output-folder safety, one-line errors. */
 class ScoreCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir static Path shared;
     static Path model;
 
@@ -52,6 +55,39 @@ class ScoreCommandTest {
                 "--overwrite", "--mode", "streaming", "--checkpoint-interval", "100", "--progress-seconds", "0");
         assertThat(over.code()).as(over.err()).isZero();
         assertThat(over.out()).contains("mcgt score: 2 documents, ").contains(" 0 rejects ").contains("streaming");
+    }
+
+    /** --text-prefix on the Flink job: the same vectors as the joined text (as embed gives), in the summary. */
+    @Test
+    void textPrefixGoesBeforeEveryDocument() throws Exception {
+        String text = TinyEncoder.words(40, 3);
+        Path joined = Files.write(dir.resolve("joined.jsonl"), List.of("{\"id\": \"a\", \"text\": \"golf: " + text + "\"}"));
+        Path plain = Files.write(dir.resolve("plain.jsonl"), List.of("{\"id\": \"a\", \"text\": \"" + text + "\"}"));
+        JsonNode a = scoreOne(joined, "joined");
+        JsonNode b = scoreOne(plain, "prefixed", "--text-prefix", "golf: ");
+        assertThat(b.get("tokens").asInt()).isEqualTo(a.get("tokens").asInt());
+        assertThat(b.get("embedding")).isEqualTo(a.get("embedding"));
+        assertThat(JSON.readTree(dir.resolve("prefixed.json").toFile()).get("textPrefix").asText()).isEqualTo("golf: ");
+        assertThat(JSON.readTree(dir.resolve("joined.json").toFile()).get("textPrefix").asText()).isEmpty();
+    }
+
+    private JsonNode scoreOne(Path in, String name, String... extra) throws Exception {
+        Path out = dir.resolve(name);
+        List<String> args = new java.util.ArrayList<>(List.of("score", "--model", model.toString(), "--input",
+                in.toString(), "--output", out.toString(), "--gate", "off", "--emit-embeddings", "--parallelism", "1",
+                "--progress-seconds", "0", "--summary-json", dir.resolve(name + ".json").toString()));
+        args.addAll(List.of(extra));
+        Cli run = Cli.run(args.toArray(String[]::new));
+        assertThat(run.code()).as(run.err()).isZero();
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        try (var files = Files.walk(out.resolve("scores"))) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                    .toList()) {
+                for (String l : Files.readAllLines(f)) if (!l.isBlank()) lines.add(JSON.readTree(l));
+            }
+        }
+        assertThat(lines).hasSize(1);
+        return lines.get(0);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mcgt.model;
 
 import dev.mcgt.McgtException;
+import dev.mcgt.config.Pooling;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -19,12 +20,15 @@ import java.util.HexFormat;
  * <pre>
  * offset  size  field
  * 0       8     magic "MCGTMODL"
- * 8       4     format version (u32) = 1
+ * 8       4     format version (u32): 1, or 2 for an encoder whose pooling is not the default
  * 12      8     total file length in bytes, trailer included (u64)
  * 20      ..    config: 11 × i32 (seqLenMax … seqLenSafe), 2 × u8 (enableKvCache, enableExternalWrites),
  *               3 × i32 (vocabSize, maxPositions, typeVocabSize), 3 enums as (u8 length, ASCII name)
  *               (normPlacement, activation, attention), 3 × i32 (layersSafe, windowSafe, kvContext),
  *               f32 layerNormEps
+ *         ..    version 2 only: pooling mode (u8 length, ASCII name MEAN or CLS), u8 normalize; version 1 means
+ *               MEAN, normalised ({@code Pooling.DEFAULT}), so files of models with the default pooling stay
+ *               version 1 and byte-identical to those written before pooling was stored
  *         ..    tokenizer: u8 present; if 1: u32 length, UTF-8 tokenizer.json
  *         ..    u32 tensor count, then per tensor: u16 name length, UTF-8 name, u8 kind, and
  *               kind 1 (int8 matrix): u32 rows, u32 cols, u8 hasBias, rows·cols i8, rows f32 scales,
@@ -42,8 +46,10 @@ import java.util.HexFormat;
 public final class ModelFile {
     /** The first eight bytes of every file. */
     static final byte[] MAGIC = "MCGTMODL".getBytes(StandardCharsets.US_ASCII);
-    /** The format version this build writes and reads. */
+    /** The oldest format version this build writes and reads (models with the default pooling). */
     public static final int FORMAT_VERSION = 1;
+    /** The newest format version this build writes and reads (adds the pooling after the config). */
+    public static final int FORMAT_VERSION_POOLING = 2;
     /** Magic, version and total length. */
     static final int HEADER_BYTES = 20;
     /** The SHA-256 trailer. */
@@ -54,6 +60,11 @@ public final class ModelFile {
     static final byte KIND_F32_VECTOR = 2;
 
     private ModelFile() { }
+
+    /** The version a model with this pooling is written in: 1 for the default, else 2. */
+    static int versionFor(Pooling pooling) {
+        return pooling.isDefault() ? FORMAT_VERSION : FORMAT_VERSION_POOLING;
+    }
 
     /** The complete file content for these weights. */
     public static byte[] encode(ModelWeights weights) {

@@ -4,6 +4,8 @@ import dev.mcgt.McgtException;
 import dev.mcgt.config.Activation;
 import dev.mcgt.config.AttentionKind;
 import dev.mcgt.config.NormPlacement;
+import dev.mcgt.config.Pooling;
+import dev.mcgt.config.PoolingMode;
 import dev.mcgt.config.TransformerConfig;
 import dev.mcgt.kernel.QuantizedMatrix;
 import java.nio.ByteBuffer;
@@ -62,9 +64,10 @@ final class ModelFileReader {
         }
         ByteBuffer h = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         int version = h.getInt(magic.length);
-        if (version != ModelFile.FORMAT_VERSION) {
+        if (version != ModelFile.FORMAT_VERSION && version != ModelFile.FORMAT_VERSION_POOLING) {
             throw McgtException.badWeights("unsupported format version " + Integer.toUnsignedString(version)
-                    + " (this build reads version " + ModelFile.FORMAT_VERSION + ")");
+                    + " (this build reads versions " + ModelFile.FORMAT_VERSION + " and "
+                    + ModelFile.FORMAT_VERSION_POOLING + ")");
         }
         long recorded = h.getLong(magic.length + 4);
         if (recorded < ModelFile.HEADER_BYTES + ModelFile.HASH_BYTES) {
@@ -89,7 +92,10 @@ final class ModelFileReader {
 
     private LoadedModel parse(String fingerprint) {
         in.position(ModelFile.HEADER_BYTES);
+        int version = in.getInt(ModelFile.MAGIC.length);
         TransformerConfig config = readConfig();
+        Pooling pooling = version == ModelFile.FORMAT_VERSION ? Pooling.DEFAULT
+                : new Pooling(enumValue(PoolingMode.class, "pooling"), bool("normalize flag"));
         checkRuntimeSizes(config);
         String tokenizer = readTokenizer();
         long count = u32("tensor count");
@@ -105,14 +111,14 @@ final class ModelFileReader {
         if (in.position() != contentEnd) {
             throw McgtException.badWeights((contentEnd - in.position()) + " unexpected bytes after the last tensor");
         }
-        ModelWeights weights = TensorLayout.assemble(config, tensors, tokenizer);
+        ModelWeights weights = TensorLayout.assemble(config, tensors, tokenizer).withPooling(pooling);
         try {
             weights.validate();
         } catch (McgtException e) {
             throw McgtException.badWeights(e.detail());
         }
-        ModelInfo info = new ModelInfo(ModelFile.FORMAT_VERSION, config,
-                tokenizer == null ? -1 : tokenizerBytes, infos, data.length, fingerprint);
+        ModelInfo info = new ModelInfo(version, config,
+                tokenizer == null ? -1 : tokenizerBytes, infos, data.length, fingerprint, pooling);
         return new LoadedModel(weights, info);
     }
 
@@ -158,9 +164,9 @@ final class ModelFileReader {
         arrayLength("seqLenMax x ffn width (the FFN activations)", s * Math.max(d, f));
         arrayLength("keys x hidden (attention keys)", keys * d);
         arrayLength("query block x keys (attention scores)", block * keys);
-        long kvBytes = c.layers() * kv * (2 * d + 8L * c.heads());
-        // the forward pass's scratch: nine S x D float rows, the S x F FFN floats and activation bytes, keys
-        long scratch = 4 * (9 * s * d + s * f) + s * Math.max(d, f) + keys * (6 * d + 8L * c.heads()) + 8 * block * keys;
+        RuntimeMemory mem = RuntimeMemory.of(c);
+        long kvBytes = mem.kvCacheBytesPerStream();
+        long scratch = mem.scratchBytesPerThread();
         long need = data.length + kvBytes + scratch;
         if (need > heapBytes) {
             throw McgtException.badWeights("the model needs about " + mib(need) + " MiB to run (file " + mib(data.length)

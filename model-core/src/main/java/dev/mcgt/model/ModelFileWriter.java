@@ -1,6 +1,7 @@
 package dev.mcgt.model;
 
 import dev.mcgt.McgtException;
+import dev.mcgt.config.Pooling;
 import dev.mcgt.config.TransformerConfig;
 import dev.mcgt.kernel.QuantizedMatrix;
 import java.nio.ByteBuffer;
@@ -18,15 +19,17 @@ final class ModelFileWriter {
         w.validate();
         List<NamedTensor> tensors = TensorLayout.flatten(w);
         byte[] tokenizer = w.tokenizerJson() == null ? null : w.tokenizerJson().getBytes(StandardCharsets.UTF_8);
-        long size = ModelFile.HEADER_BYTES + configBytes(w.config()) + 1
+        int version = ModelFile.versionFor(w.pooling());
+        long size = ModelFile.HEADER_BYTES + configBytes(w.config()) + (version == 1 ? 0 : poolingBytes(w.pooling())) + 1
                 + (tokenizer == null ? 0 : 4L + tokenizer.length) + 4 + ModelFile.HASH_BYTES;
         for (NamedTensor t : tensors) size += tensorHeaderBytes(t) + t.payloadBytes();
         if (size > ModelFile.MAX_FILE_BYTES) {
             throw McgtException.badWeights("model too large for the native format (" + size + " bytes)");
         }
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(ModelFile.MAGIC).putInt(ModelFile.FORMAT_VERSION).putLong(size);
+        b.put(ModelFile.MAGIC).putInt(version).putLong(size);
         writeConfig(b, w.config());
+        if (version != 1) writePooling(b, w.pooling());
         if (tokenizer == null) {
             b.put((byte) 0);
         } else {
@@ -57,6 +60,16 @@ final class ModelFileWriter {
         putAscii(b, c.attention().name());
         b.putInt(c.layersSafe()).putInt(c.windowSafe()).putInt(c.kvContext());
         b.putInt(Float.floatToRawIntBits(c.layerNormEps()));
+    }
+
+    /** Version 2 only: the pooling mode as a length-prefixed enum name, then u8 normalize. */
+    private static long poolingBytes(Pooling p) {
+        return 1 + p.mode().name().length() + 1;
+    }
+
+    private static void writePooling(ByteBuffer b, Pooling p) {
+        putAscii(b, p.mode().name());
+        b.put((byte) (p.normalize() ? 1 : 0));
     }
 
     private static void putAscii(ByteBuffer b, String s) {

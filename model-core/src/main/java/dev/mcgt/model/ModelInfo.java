@@ -1,5 +1,6 @@
 package dev.mcgt.model;
 
+import dev.mcgt.config.Pooling;
 import dev.mcgt.config.TransformerConfig;
 import java.util.List;
 
@@ -12,9 +13,10 @@ import java.util.List;
  * @param tensors        every tensor in file order
  * @param totalBytes     size of the whole file
  * @param fingerprint    lower-case hex SHA-256 of the file content (the model's identity)
+ * @param pooling        the encoder's pooling ({@link Pooling#DEFAULT} in version 1 files)
  */
 public record ModelInfo(int formatVersion, TransformerConfig config, long tokenizerBytes, List<TensorInfo> tensors,
-                        long totalBytes, String fingerprint) {
+                        long totalBytes, String fingerprint, Pooling pooling) {
 
     /** Defensive copy of the tensor list. */
     public ModelInfo {

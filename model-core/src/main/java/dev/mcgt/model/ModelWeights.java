@@ -1,6 +1,7 @@
 package dev.mcgt.model;
 
 import dev.mcgt.McgtException;
+import dev.mcgt.config.Pooling;
 import dev.mcgt.config.TransformerConfig;
 import dev.mcgt.kernel.QuantizedMatrix;
 import java.util.List;
@@ -21,12 +22,33 @@ import java.util.List;
  * @param finalNormBeta      its beta, or null
  * @param outputHead         logits × hidden (decoders), or null (encoders output the pooled embedding)
  * @param tokenizerJson      the Hugging Face tokenizer.json of an imported model, or null
+ * @param pooling            how an encoder pools its output ({@link Pooling#DEFAULT} for decoders and old files)
  */
 public record ModelWeights(TransformerConfig config, QuantizedMatrix tokenEmbedding,
                            QuantizedMatrix positionEmbedding, QuantizedMatrix typeEmbedding,
                            float[] embeddingNormGamma, float[] embeddingNormBeta, List<LayerWeights> layers,
                            float[] finalNormGamma, float[] finalNormBeta, QuantizedMatrix outputHead,
-                           String tokenizerJson) {
+                           String tokenizerJson, Pooling pooling) {
+
+    /** Null pooling means {@link Pooling#DEFAULT}. */
+    public ModelWeights {
+        if (pooling == null) pooling = Pooling.DEFAULT;
+    }
+
+    /** Weights with the default pooling (mean, L2-normalised). */
+    public ModelWeights(TransformerConfig config, QuantizedMatrix tokenEmbedding, QuantizedMatrix positionEmbedding,
+                        QuantizedMatrix typeEmbedding, float[] embeddingNormGamma, float[] embeddingNormBeta,
+                        List<LayerWeights> layers, float[] finalNormGamma, float[] finalNormBeta,
+                        QuantizedMatrix outputHead, String tokenizerJson) {
+        this(config, tokenEmbedding, positionEmbedding, typeEmbedding, embeddingNormGamma, embeddingNormBeta, layers,
+                finalNormGamma, finalNormBeta, outputHead, tokenizerJson, Pooling.DEFAULT);
+    }
+
+    /** The same weights with another pooling. */
+    public ModelWeights withPooling(Pooling p) {
+        return new ModelWeights(config, tokenEmbedding, positionEmbedding, typeEmbedding, embeddingNormGamma,
+                embeddingNormBeta, layers, finalNormGamma, finalNormBeta, outputHead, tokenizerJson, p);
+    }
 
     /**
      * Checks everything a forward pass relies on, first failure wins, each with one clear BAD_WEIGHTS line:

@@ -2,6 +2,8 @@ package dev.mcgt.runtime;
 
 import dev.mcgt.config.AttentionKind;
 import dev.mcgt.config.NormPlacement;
+import dev.mcgt.config.Pooling;
+import dev.mcgt.config.PoolingMode;
 import dev.mcgt.config.TransformerConfig;
 import dev.mcgt.gate.GatePacket;
 import dev.mcgt.gate.SpikePacket;
@@ -234,10 +236,31 @@ final class ForwardPass {
     }
 
     /**
-     * Encoder output: final norm per row (if any), mean over the kept rows (weighted by the count of tokens each
-     * row stands for after token merging), L2-normalised.
+     * Encoder output, pooled as the model says ({@link ModelWeights#pooling()}): for MEAN, final norm per row (if
+     * any) and the mean over the kept rows (weighted by the count of tokens each row stands for after token
+     * merging); for CLS, row 0 (final norm applied to it alone), which is the chunk's [CLS] token: every BERT
+     * chunk starts with it, encoder tiers keep the first rows, and token merging never merges row 0. Then
+     * L2-normalised when the model asks for it.
      */
     private void encoderOutput(int keep, boolean merged, InferBuffers b, float[] out, InferStats st) {
+        Pooling p = weights.pooling();
+        if (p.mode() == PoolingMode.CLS) {
+            float[] g = weights.finalNormGamma();
+            if (g != null) {
+                kernels.layerNorm(b.x, 0, d, g, weights.finalNormBeta(), eps, b.pooled, 0);
+                countNorm(1, st);
+            } else {
+                System.arraycopy(b.x, 0, b.pooled, 0, d);
+            }
+        } else {
+            meanOutput(keep, merged, b, st);
+        }
+        if (p.normalize()) l2Normalise(b.pooled, out, st);
+        else System.arraycopy(b.pooled, 0, out, 0, d);
+    }
+
+    /** Mean pooling of the kept rows into {@code b.pooled}. */
+    private void meanOutput(int keep, boolean merged, InferBuffers b, InferStats st) {
         float[] src = b.x;
         float[] g = weights.finalNormGamma();
         if (g != null) {
@@ -247,7 +270,6 @@ final class ForwardPass {
         }
         if (merged) weightedPool(src, keep, b.rowWeight, b.pooled, st);
         else pool(src, keep, b.pooled, st);
-        l2Normalise(b.pooled, out, st);
     }
 
     /** Σ w_r·x_r / Σ w_r over rows 0..rows−1 (f32, left to right). */

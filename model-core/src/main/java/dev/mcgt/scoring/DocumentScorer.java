@@ -80,6 +80,8 @@ public final class DocumentScorer {
     private final SpikeDetectorConfig spikeConfig;
     private final ScorerConfig scorerConfig;
     private final WordPieceTokenizer tokenizer;
+    /** The tokens of {@link ScorerConfig#textPrefix()}, put before every text document's own. */
+    private final int[] prefixIds;
     private final Chunker chunker;
     private final int ungatedKvContext;
 
@@ -117,6 +119,7 @@ public final class DocumentScorer {
         this.ungated = new GatedTransformer(weights, OPEN_POLICY, ungatedOptions(model.options()), model.kernels());
         String json = weights.tokenizerJson();
         this.tokenizer = json == null ? null : WordPieceTokenizer.fromJson(json);
+        this.prefixIds = prefixIds(tokenizer, scorerConfig.textPrefix());
         if (tokenizer != null && tokenizer.vocabSize() > config.vocabSize()) {
             throw McgtException.badConfig("the tokenizer has " + tokenizer.vocabSize() + " ids but the model only "
                     + config.vocabSize());
@@ -347,7 +350,36 @@ public final class DocumentScorer {
     public DocumentResult scoreDocument(String id, String text) {
         long t0 = System.nanoTime();
         if (tokenizer == null) throw McgtException.badInput(NO_TOKENIZER);
-        return scoreContent(id, tokenizer.tokenize(text), t0);
+        return scoreContent(id, contentTokens(text), t0);
+    }
+
+    /**
+     * The content tokens a text document is scored on: the text prefix's ({@link ScorerConfig#textPrefix()}) and
+     * then the text's own; none when the text has none.
+     */
+    public int[] contentTokens(String text) {
+        if (tokenizer == null) throw McgtException.badInput(NO_TOKENIZER);
+        int[] own = tokenizer.tokenize(text);
+        return own.length == 0 || prefixIds.length == 0 ? own : withPrefix(prefixIds, own);
+    }
+
+    /**
+     * The content tokens of a text prefix (none for ""); the prefix's tokens followed by the text's equal the
+     * tokens of the joined text whenever the prefix ends in a space or punctuation, as e5's "passage: " does.
+     *
+     * @throws McgtException BAD_CONFIG for a prefix on a model without tokenizer
+     */
+    public static int[] prefixIds(WordPieceTokenizer tokenizer, String prefix) {
+        if (prefix == null || prefix.isEmpty()) return new int[0];
+        if (tokenizer == null) throw McgtException.badConfig("a text prefix needs a model with a tokenizer");
+        return tokenizer.tokenize(prefix);
+    }
+
+    /** {@code prefix} followed by {@code content}. */
+    public static int[] withPrefix(int[] prefix, int[] content) {
+        int[] all = Arrays.copyOf(prefix, prefix.length + content.length);
+        System.arraycopy(content, 0, all, prefix.length, content.length);
+        return all;
     }
 
     /**

@@ -12,9 +12,12 @@ import dev.mcgt.McgtException;
  * @param ungatedMacs  how the MACs of an ungated run are found for the MAC ratio
  * @param skipRule     what a skipped chunk contributes to its document (encoders)
  * @param lens         the affine map applied to tier-1 chunk vectors before pooling (encoders), or null for none
+ * @param textPrefix   text whose tokens go before every text document's own (e5's {@code "passage: "}, bge's
+ *                     query instruction), "" for none; counted in {@code maxTokens}; token ids given directly
+ *                     ({@link DocumentScorer#scoreDocument(String, int[])}) get none
  */
 public record ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, UngatedMacs ungatedMacs, SkipRule skipRule,
-                           TunedLens lens) {
+                           TunedLens lens, String textPrefix) {
 
     /** Validates every field with a one-line message. */
     public ScorerConfig {
@@ -22,6 +25,13 @@ public record ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, Ungate
         if (chunkOverlap < 0) throw McgtException.badConfig("chunk overlap cannot be negative, got " + chunkOverlap);
         if (ungatedMacs == null) throw McgtException.badConfig("the ungated MAC mode must be set");
         if (skipRule == null) throw McgtException.badConfig("the skip rule must be set");
+        if (textPrefix == null) textPrefix = "";
+    }
+
+    /** No text prefix. */
+    public ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, UngatedMacs ungatedMacs, SkipRule skipRule,
+                        TunedLens lens) {
+        this(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, lens, "");
     }
 
     /** The default skip rule ({@link SkipRule#NEAREST}), no lens. */
@@ -34,15 +44,19 @@ public record ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, Ungate
         return new ScorerConfig(0, 0, true, UngatedMacs.ANALYTIC);
     }
 
-    public ScorerConfig withMaxTokens(int v) { return new ScorerConfig(v, chunkOverlap, gate, ungatedMacs, skipRule, lens); }
+    public ScorerConfig withMaxTokens(int v) { return new ScorerConfig(v, chunkOverlap, gate, ungatedMacs, skipRule, lens, textPrefix); }
 
-    public ScorerConfig withChunkOverlap(int v) { return new ScorerConfig(maxTokens, v, gate, ungatedMacs, skipRule, lens); }
+    public ScorerConfig withChunkOverlap(int v) { return new ScorerConfig(maxTokens, v, gate, ungatedMacs, skipRule, lens, textPrefix); }
 
-    public ScorerConfig withGate(boolean v) { return new ScorerConfig(maxTokens, chunkOverlap, v, ungatedMacs, skipRule, lens); }
+    public ScorerConfig withGate(boolean v) { return new ScorerConfig(maxTokens, chunkOverlap, v, ungatedMacs, skipRule, lens, textPrefix); }
 
-    public ScorerConfig withUngatedMacs(UngatedMacs v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, v, skipRule, lens); }
+    public ScorerConfig withUngatedMacs(UngatedMacs v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, v, skipRule, lens, textPrefix); }
 
-    public ScorerConfig withSkipRule(SkipRule v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, v, lens); }
+    public ScorerConfig withSkipRule(SkipRule v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, v, lens, textPrefix); }
 
-    public ScorerConfig withLens(TunedLens v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, v); }
+    public ScorerConfig withLens(TunedLens v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, v, textPrefix); }
+
+    public ScorerConfig withTextPrefix(String v) {
+        return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, lens, v);
+    }
 }

@@ -21,9 +21,11 @@ final class OnnxGraph {
     private final Map<String, NodeProto> producers = new HashMap<>();
     private final Map<String, List<NodeProto>> consumers = new HashMap<>();
     private final List<NodeProto> nodes;
+    private final List<String> outputs = new ArrayList<>();
 
     OnnxGraph(GraphProto g) {
         this.nodes = g.getNodeList();
+        g.getOutputList().forEach(o -> outputs.add(o.getName()));
         for (TensorProto t : g.getInitializerList()) {
             if (initializers.put(t.getName(), t) != null) {
                 throw McgtException.badWeights("ONNX graph has two initializers named " + t.getName());
@@ -38,6 +40,9 @@ final class OnnxGraph {
             }
         }
     }
+
+    /** The graph's output names, in order. */
+    List<String> outputs() { return Collections.unmodifiableList(outputs); }
 
     /** Initializers in file order. */
     Map<String, TensorProto> initializers() { return Collections.unmodifiableMap(initializers); }

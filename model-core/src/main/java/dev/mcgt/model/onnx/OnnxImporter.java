@@ -188,7 +188,8 @@ public final class OnnxImporter {
      *   <li>tier 0: all layers, all S tokens, window S (full attention: every token sees the whole chunk);</li>
      *   <li>tier 1 (degraded): half the layers (at least 1), S/2 tokens, window S/4 — a bidirectional window W
      *       spans 2W−1 positions, so each token still sees nearly the whole S/2-token chunk;</li>
-     *   <li>tier 2 (safe): 2 layers (1 for models under 4 layers), S/4 tokens, window S/8;</li>
+     *   <li>tier 2 (safe): a sixth of the layers, at least 2 (1 for models under 4 layers: {@link #safeLayers}),
+     *       S/4 tokens, window S/8;</li>
      *   <li>KV cache on, {@code kvContext} = S positions of earlier chunks as left context.</li>
      * </ul>
      */
@@ -208,12 +209,20 @@ public final class OnnxImporter {
                 .seqLenMax(s).hidden(hidden).heads(heads).layers(layers).ffnMult(ffn / hidden).logits(0)
                 .windowNormal(s).layersDegraded(Math.max(1, layers / 2)).seqLenDegraded(Math.max(1, s / 2))
                 .windowDegraded(Math.max(1, s / 4))
-                .layersSafe(layers >= 4 ? 2 : 1).seqLenSafe(Math.max(1, s / 4)).windowSafe(Math.max(1, s / 8))
+                .layersSafe(safeLayers(layers)).seqLenSafe(Math.max(1, s / 4)).windowSafe(Math.max(1, s / 8))
                 .enableKvCache(true).enableExternalWrites(true).kvContext(s)
                 .vocabSize(vocab).maxPositions(maxPositions).typeVocabSize(typeVocab)
                 .normPlacement(NormPlacement.POST).activation(activation).attention(AttentionKind.BIDIRECTIONAL)
                 .layerNormEps(eps)
                 .build();
+    }
+
+    /**
+     * Layers of the safe tier for a model of {@code layers}: 1 under 4 layers, else max(2, layers / 6) — 2 for
+     * the 6-layer MiniLM and the 12-layer bge-small and e5-small, 4 for a 24-layer model.
+     */
+    public static int safeLayers(int layers) {
+        return layers < 4 ? 1 : Math.max(2, layers / 6);
     }
 
     /**
@@ -350,7 +359,7 @@ public final class OnnxImporter {
                     activation(), options.seqLenMax());
             checkTokenizer(tokenizerJson, vocab);
             ModelWeights weights = new ModelWeights(config, tok, pos, type, embG, embB, layers, null, null, null,
-                    tokenizerJson).validate();
+                    tokenizerJson, options.pooling()).validate();
 
             List<String> unused = new ArrayList<>();
             for (String name : g.initializers().keySet()) {
@@ -373,8 +382,23 @@ public final class OnnxImporter {
                     found = name.substring(0, name.length() - WORD.length());
                 }
             }
-            if (found == null) throw McgtException.badWeights("ONNX graph has no initializer named " + WORD);
+            if (found == null) throw notBert();
             return found;
+        }
+
+        /**
+         * The refusal for a graph without BERT's word embedding table: names what the graph has instead (its first
+         * initializers and its outputs), so a GPT-2, T5 or vision graph is recognisable from the message.
+         */
+        private McgtException notBert() {
+            List<String> names = new ArrayList<>(g.initializers().keySet());
+            String some = names.isEmpty() ? "no initializers"
+                    : names.size() + " initializers such as " + String.join(", ", names.subList(0, Math.min(3, names.size())));
+            List<String> outs = new ArrayList<>();
+            g.outputs().forEach(outs::add);
+            return McgtException.badWeights("not a BERT-family encoder: the ONNX graph has no initializer named "
+                    + WORD + " (it has " + some + (outs.isEmpty() ? "" : "; outputs " + String.join(", ", outs))
+                    + "); supported are BERT encoders such as all-MiniLM-L6-v2, bge-small-en-v1.5 and e5-small-v2");
         }
 
         private TensorProto require(String name) {

@@ -85,8 +85,10 @@ class OnnxMalformedTest {
         assertFails(ModelProto.newBuilder().setIrVersion(7).build(),
                 "Bad weights: ONNX file has no graph (is it an ONNX model?)");
         ModelProto m = TinyBert.model();
-        assertFails(TinyBert.without(m, "embeddings.word_embeddings.weight"),
-                "Bad weights: ONNX graph has no initializer named embeddings.word_embeddings.weight");
+        assertThatThrownBy(() -> OnnxImporter.importModel(TinyBert.without(m, "embeddings.word_embeddings.weight"),
+                TinyBert.tokenizerJson(), OPT)).isInstanceOf(McgtException.class)
+                .hasMessageStartingWith("Bad weights: not a BERT-family encoder: the ONNX graph has no initializer named "
+                        + "embeddings.word_embeddings.weight (it has ");
         assertFails(TinyBert.without(m, "encoder.layer.1.output.LayerNorm.bias"),
                 "Bad weights: ONNX graph has no initializer named encoder.layer.1.output.LayerNorm.bias");
         assertFails(TinyBert.without(m, "encoder.layer.0.attention.self.query.bias"),

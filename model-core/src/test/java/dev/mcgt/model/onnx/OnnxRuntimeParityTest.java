@@ -2,12 +2,12 @@ package dev.mcgt.model.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcgt.config.GatePolicy;
+import dev.mcgt.config.PoolingMode;
 import dev.mcgt.gate.GatePacket;
 import dev.mcgt.runtime.GatedTransformer;
 import dev.mcgt.runtime.InferBuffers;
@@ -111,31 +111,7 @@ class OnnxRuntimeParityTest {
 
     /** ORT's last_hidden_state for one sequence, mean-pooled over the (all-ones) mask and L2-normalised. */
     static float[] pooled(OrtEnvironment env, OrtSession s, int[] ids) throws OrtException {
-        long[][] input = new long[1][ids.length];
-        long[][] mask = new long[1][ids.length];
-        long[][] types = new long[1][ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            input[0][i] = ids[i];
-            mask[0][i] = 1;
-        }
-        try (OnnxTensor a = OnnxTensor.createTensor(env, input);
-             OnnxTensor b = OnnxTensor.createTensor(env, mask);
-             OnnxTensor c = OnnxTensor.createTensor(env, types);
-             OrtSession.Result r = s.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
-            float[][] h = ((float[][][]) r.get("last_hidden_state").orElseThrow().getValue())[0];
-            int d = h[0].length;
-            double[] sum = new double[d];
-            for (float[] row : h) for (int j = 0; j < d; j++) sum[j] += row[j];
-            double norm = 0;
-            for (int j = 0; j < d; j++) {
-                sum[j] /= h.length;
-                norm += sum[j] * sum[j];
-            }
-            norm = Math.sqrt(norm);
-            float[] v = new float[d];
-            for (int j = 0; j < d; j++) v[j] = (float) (sum[j] / norm);
-            return v;
-        }
+        return EncoderArtifactParityTest.reference(env, s, ids, PoolingMode.MEAN);
     }
 
     static double cosine(float[] a, float[] b) {
