@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * A SQL script split into statements at semicolons outside quotes ({@code '...'}, {@code "..."},
- * {@code `...`}) and comments ({@code -- ...}, {@code /* ... *}{@code /}); each statement keeps the line it starts
- * on, for error messages. Blank statements are dropped.
+ * {@code `...`}) and comments ({@code -- ...}, {@code /* ... *}{@code /}), except inside
+ * {@code EXECUTE STATEMENT SET BEGIN ... END} (one statement); each statement keeps the line it starts on, for
+ * error messages. Blank statements are dropped.
  */
 public final class SqlScript {
     /** One statement and the 1-based line of the script it starts on. */
@@ -50,6 +51,10 @@ public final class SqlScript {
                 continue;
             }
             if (c == ';') {
+                if (openStatementSet(cur)) {
+                    cur.append(c);
+                    continue;
+                }
                 add(out, cur, start);
                 cur.setLength(0);
                 start = -1;
@@ -61,6 +66,17 @@ public final class SqlScript {
         }
         add(out, cur, start);
         return out;
+    }
+
+    /**
+     * True inside {@code EXECUTE STATEMENT SET BEGIN ... END}: its inner semicolons belong to it, up to the
+     * {@code END} after the last one.
+     */
+    private static boolean openStatementSet(StringBuilder cur) {
+        String s = cur.toString().strip().replaceAll("\\s+", " ").toUpperCase(java.util.Locale.ROOT);
+        if (!s.startsWith("EXECUTE STATEMENT SET")) return false;
+        int last = s.lastIndexOf(';');
+        return !s.substring(last + 1).strip().equals("END");
     }
 
     private static void add(List<Statement> out, StringBuilder cur, int line) {
