@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         description = "Mincut-gated INT8 transformer: gate decisions, models, inference and benchmarks.",
         subcommands = {GateCommand.class, ModelCommand.class, InferCommand.class, EmbedCommand.class,
                 CalibrateCommand.class, EvalCommand.class, PrototypesCommand.class,
-                ScoreCommand.class, BenchCommand.class, DemoCommand.class})
+                ScoreCommand.class, SqlCommand.class, BenchCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code of a usage error. */
     public static final int EXIT_USAGE = 2;

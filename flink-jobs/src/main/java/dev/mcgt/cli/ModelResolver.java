@@ -12,10 +12,10 @@ import java.nio.file.Path;
  * imported once from the all-MiniLM-L6-v2 artifact in the local Maven repository, as {@code mcgt model import
  * --minilm} would.
  */
-final class ModelResolver {
+public final class ModelResolver {
     private ModelResolver() { }
 
-    static Path resolve(String model) {
+    public static Path resolve(String model) {
         if (model.equals("minilm")) return minilm();
         Path p = Path.of(model);
         if (Files.isDirectory(p)) {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Resolves {@code --policy default|conservative|permissive|FILE.json}. */
-final class PolicyResolver {
+public final class PolicyResolver {
     private PolicyResolver() { }
 
     /**
@@ -41,7 +41,7 @@ final class PolicyResolver {
     }
 
     /** As {@link #resolveProfile(CommandSpec, String)} outside a command. */
-    static GatingProfile resolveProfile(String value) {
+    public static GatingProfile resolveProfile(String value) {
         GatingProfile p = profileOrNull(value);
         if (p == null) throw McgtException.badConfig(unknown(value));
         return p;

@@ -1,13 +1,10 @@
 package dev.mcgt.job;
 
-import dev.mcgt.McgtException;
 import dev.mcgt.flink.functions.DocumentChunk;
 import dev.mcgt.flink.functions.ModelSource;
 import dev.mcgt.flink.functions.SharedModels;
 import dev.mcgt.scoring.DocumentScorer;
 import dev.mcgt.text.Chunker;
-import dev.mcgt.text.WordPieceTokenizer;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -38,9 +35,7 @@ public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDoc
 
     private transient SharedModels.Lease lease;
     private final String textPrefix;
-    private transient WordPieceTokenizer tokenizer;
-    private transient int[] prefixIds;
-    private transient Chunker chunker;
+    private transient TextChunks text;
     private transient ValueState<OpenDocument> state;
 
     /**
@@ -63,11 +58,7 @@ public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDoc
     @Override
     public void open(OpenContext ctx) {
         lease = SharedModels.acquire(model, getRuntimeContext().getUserCodeClassLoader());
-        String json = lease.model().weights().tokenizerJson();
-        if (json == null) throw McgtException.badConfig(DocumentScorer.NO_TOKENIZER);
-        tokenizer = WordPieceTokenizer.fromJson(json);
-        prefixIds = DocumentScorer.prefixIds(tokenizer, textPrefix);
-        chunker = tokenizer.chunker(lease.model().weights().config().seqLenMax(), overlap);
+        text = new TextChunks(lease.model(), overlap, textPrefix);
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("mcgt-document", TypeInformation.of(OpenDocument.class)));
     }
 
@@ -86,21 +77,18 @@ public final class ChunkDocuments extends KeyedProcessFunction<String, SourceDoc
             return;
         }
         OpenDocument now = seen != null ? seen : new OpenDocument(doc.origin(), true, 0, 0, 0, 0, null);
-        int[] own = tokenizer.tokenize(doc.text());
-        int[] content = seen == null && own.length > 0 && prefixIds.length > 0
-                ? DocumentScorer.withPrefix(prefixIds, own) : own;
         int room = maxTokens > 0 ? Math.max(0, maxTokens - now.tokens()) : Integer.MAX_VALUE;
-        int keep = Math.min(room, content.length);
-        if (own.length == 0) {
+        TextChunks.Split split = text.split(doc.text(), room, seen == null);
+        int keep = split.kept();
+        if (split.tokens() == 0) {
             ctx.output(JobTags.REJECTS, new InputReject(doc.origin(), doc.id(), "text has no tokens",
                     InputReject.excerpt(doc.text())));
             if (seen == null) return;
         }
-        List<Chunker.Chunk> chunks = keep == 0 ? List.of()
-                : chunker.split(keep == content.length ? content : Arrays.copyOf(content, keep));
+        List<Chunker.Chunk> chunks = split.chunks();
         String label = now.label() != null ? now.label() : doc.label();
         OpenDocument next = new OpenDocument(now.firstOrigin(), doc.more(), now.nextChunk() + chunks.size(),
-                now.tokens() + keep, now.dropped() + (content.length - keep), now.parts() + 1, label);
+                now.tokens() + keep, now.dropped() + split.dropped(), now.parts() + 1, label);
         state.update(next);
         if (!doc.more()) {
             ctx.output(JobTags.DOCUMENT_INFO, new DocumentInfo(doc.id(), label, next.firstOrigin(), next.tokens(),

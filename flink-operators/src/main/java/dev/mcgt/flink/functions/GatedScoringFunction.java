@@ -112,30 +112,20 @@ public class GatedScoringFunction extends KeyedProcessFunction<String, DocumentC
     @Override
     public void processElement(DocumentChunk chunk, Context ctx, Collector<ChunkScore> out) throws Exception {
         String key = ctx.getCurrentKey();
-        if (key.isEmpty()) {
-            reject(key, chunk, "document id is missing", ctx);
+        ChunkStep.Outcome o = ChunkStep.run(scorer, key.isEmpty() ? null : streams.value(), key, chunk);
+        if (o.clear()) streams.clear();
+        else if (o.keep() != null) streams.update(o.keep());
+        if (o.rejected()) {
+            reject(key, chunk, o.reject(), ctx);
             return;
         }
-        StreamState state = streams.value();
-        if (state == null) state = scorer.newState();
-        String before = state.modelFingerprint();
-        ChunkResult r;
-        try {
-            r = scorer.scoreChunk(state, chunk.tokenIds());
-        } catch (McgtException e) {
-            if (e.kind() != McgtException.Kind.BAD_INPUT) throw e;
-            reject(key, chunk, e.detail(), ctx);
-            return;
-        }
-        if (chunk.endOfDocument()) streams.clear();
-        else streams.update(state);
-
+        ChunkResult r = o.result();
         if (r.modelUpgraded()) {
-            ctx.output(OutputTags.MODEL_UPGRADE, new ModelUpgrade(key, before, scorer.fingerprint(), chunk.chunkIndex(),
-                    r.chunkIndex(), r.lambdaPrev()));
+            ctx.output(OutputTags.MODEL_UPGRADE, new ModelUpgrade(key, o.fingerprintBefore(), scorer.fingerprint(),
+                    chunk.chunkIndex(), r.chunkIndex(), r.lambdaPrev()));
             metrics.recordUpgrade();
         }
-        ChunkScore score = ChunkScore.of(key, chunk, r);
+        ChunkScore score = o.score();
         if (score.tierChanged()) {
             ctx.output(OutputTags.TIER_TRANSITIONS, new TierTransition(key, chunk.chunkIndex(), r.previousTier(),
                     r.tier(), r.decision(), r.reason(), r.lambda(), r.lambdaDelta()));
@@ -147,7 +137,6 @@ public class GatedScoringFunction extends KeyedProcessFunction<String, DocumentC
     }
 
     private void reject(String key, DocumentChunk chunk, String reason, Context ctx) {
-        if (chunk.endOfDocument()) streams.clear();
         ctx.output(OutputTags.REJECTS, new ChunkReject(key, chunk.chunkIndex(), chunk.tokenCount(),
                 chunk.endOfDocument(), reason));
         metrics.recordRejected();

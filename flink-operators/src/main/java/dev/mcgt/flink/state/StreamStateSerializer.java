@@ -50,6 +50,14 @@ public final class StreamStateSerializer extends TypeSerializer<StreamState> {
 
     private final int format;
 
+    /**
+     * The current format; for Flink SQL, which instantiates the serializer of a {@code RAW} state type by
+     * reflection (the {@code mcgt_score} function's state). Equal to {@link #INSTANCE}.
+     */
+    public StreamStateSerializer() {
+        this(CURRENT_FORMAT);
+    }
+
     private StreamStateSerializer(int format) {
         this.format = format;
     }
