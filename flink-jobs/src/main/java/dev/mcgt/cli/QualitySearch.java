@@ -96,18 +96,21 @@ final class QualitySearch {
         if (done != null) return done;
         QualityReplay r = raw.get(v);
         List<float[]> from = new ArrayList<>();
+        List<float[]> sketches = new ArrayList<>();
         List<float[]> to = new ArrayList<>();
         List<Integer> groups = new ArrayList<>();
         for (int d = 0; d < r.documents().size(); d++) {
             QualityReplay.Document doc = r.documents().get(d);
             for (int c = 0; c < doc.tier0().size(); c++) {
                 from.add(doc.tier1().get(c));
+                sketches.add(doc.sketches().get(c));
                 to.add(doc.tier0().get(c));
                 groups.add(d);
             }
         }
-        TunedLens l = TunedLens.fitSelectingRidge(fingerprint, source(v), from, to,
-                groups.stream().mapToInt(Integer::intValue).toArray(), TunedLens.RIDGES);
+        TunedLens l = TunedLens.fitSelecting(fingerprint, source(v), from, sketches, to,
+                groups.stream().mapToInt(Integer::intValue).toArray(), TunedLens.RIDGES,
+                List.of(TunedLens.Prior.ZERO, TunedLens.Prior.IDENTITY));
         lenses.put(v, l);
         return l;
     }
@@ -121,23 +124,26 @@ final class QualitySearch {
         QualityReplay done = lensed.get(v);
         if (done != null) return done;
         QualityReplay r = raw.get(v);
-        double ridge = lens(v).ridge();
+        TunedLens all = lens(v);
         TunedLens[] half = new TunedLens[2];
         for (int h = 0; h < 2; h++) {
             List<float[]> from = new ArrayList<>();
+            List<float[]> sketches = new ArrayList<>();
             List<float[]> to = new ArrayList<>();
             for (int d = 0; d < r.documents().size(); d++) {
                 if (d % 2 == h) continue;
                 from.addAll(r.documents().get(d).tier1());
+                sketches.addAll(r.documents().get(d).sketches());
                 to.addAll(r.documents().get(d).tier0());
             }
-            half[h] = from.isEmpty() ? lens(v) : TunedLens.fit(fingerprint, source(v), from, to, ridge);
+            half[h] = from.isEmpty() ? all : TunedLens.fit(fingerprint, source(v), from,
+                    all.withSketch() ? sketches : null, to, all.ridge(), all.prior());
         }
         List<QualityReplay.Document> docs = new ArrayList<>();
         for (int d = 0; d < r.documents().size(); d++) {
             QualityReplay.Document doc = r.documents().get(d);
             List<float[]> mapped = new ArrayList<>(doc.tier1().size());
-            for (float[] x : doc.tier1()) mapped.add(half[d % 2].apply(x));
+            for (int c = 0; c < doc.tier1().size(); c++) mapped.add(half[d % 2].map(doc.tier1().get(c), doc.sketches().get(c)));
             docs.add(new QualityReplay.Document(doc.signals(), doc.sketches(), doc.tier0(), mapped, doc.macs0(),
                     doc.macs1(), doc.ungated(), doc.label()));
         }

@@ -144,6 +144,10 @@ public final class DocumentScorer {
                 throw McgtException.badConfig("the lens maps " + lens.dimension() + " values, the model outputs "
                         + config.outputSize());
             }
+            if (lens.withSketch() && dim != config.outputSize()) {
+                throw McgtException.badConfig("the lens reads sketches of " + config.outputSize() + " values, the model's are "
+                        + dim);
+            }
         }
     }
 
@@ -250,7 +254,7 @@ public final class DocumentScorer {
         float[] o = out.output();
         if (!stats.skipped()) {
             TunedLens lens = scorerConfig.lens();
-            if (stats.tier() == 1 && lens != null) lens.apply(o, contribution);
+            if (stats.tier() == 1 && lens != null) lens.apply(o, sketch, contribution);
             else System.arraycopy(o, 0, contribution, 0, contribution.length);
             if (scorerConfig.gate()) state.poolingMemory().remember(sketch, contribution);
         } else if (scorerConfig.skipRule() == SkipRule.NEAREST) {

@@ -92,7 +92,7 @@ public final class QualityReplay {
                         chunkMacs = d.macs0()[i];
                     }
                     case 1 -> {
-                        if (lens != null) lens.apply(d.tier1().get(i), v);
+                        if (lens != null) lens.apply(d.tier1().get(i), d.sketches().get(i), v);
                         else System.arraycopy(d.tier1().get(i), 0, v, 0, width);
                         chunkMacs = d.macs1()[i];
                     }
