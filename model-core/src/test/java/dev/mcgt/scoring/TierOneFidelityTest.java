@@ -177,6 +177,35 @@ class TierOneFidelityTest {
         assertThatThrownBy(() -> sk.apply(x.get(0), null, new float[d])).hasMessageContaining("sketch must hold");
     }
 
+    @Test
+    void aChunkThatTierOneComputesInFullIsNotMappedByTheLens() {
+        ModelWeights w = ScoringFixtures.TINY_BERT;
+        // every layer on every token of a 16-token chunk: tier 1 is tier 0, and a lens (any map) must not touch it
+        GatingProfile p = GatingProfile.of(ALL_TIER1).withTruncated(new dev.mcgt.runtime.TruncatedTier(2, 16))
+                .withLens(TunedLens.fit("synthetic:tiny-bert:11", "truncated", gaussian(80, 32, 5), gaussian(80, 32, 5),
+                        gaussian(80, 32, 6), 0.1, TunedLens.Prior.ZERO));
+        DocumentScorer gated = scorer(w, p, true);
+        DocumentScorer ungated = scorer(w, GatingProfile.of(ALL_TIER1), false);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 40; i++) text.append(WORDS.get(i % WORDS.size())).append(' ');
+        DocumentResult g = gated.scoreDocument("d", text.toString());
+        DocumentResult u = ungated.scoreDocument("d", text.toString());
+        assertThat(g.tierCount(1)).isPositive();
+        assertThat(g.embedding()).isEqualTo(u.embedding());
+        // with one layer fewer, tier 1 leaves something out and the lens applies
+        DocumentScorer shallow = scorer(w, p.withTruncated(new dev.mcgt.runtime.TruncatedTier(1, 16)), true);
+        float[] x = shallow.scoreDocument("d", text.toString()).embedding();
+        assertThat(x).isNotEqualTo(u.embedding());
+    }
+
+    private static DocumentScorer scorer(ModelWeights w, GatingProfile profile, boolean gate) {
+        GatingProfile p = profile.forModel(w.config());
+        GatedTransformer t = new GatedTransformer(w, p.policy(), p.runtimeOptions(RuntimeOptions.defaults()), KernelProvider.scalar());
+        return new DocumentScorer(t, "synthetic:tiny-bert:11", dev.mcgt.coherence.CoherenceProbeConfig.defaults(),
+                dev.mcgt.coherence.SpikeDetectorConfig.fromPolicy(p.policy()),
+                p.scorerConfig(new ScorerConfig(0, 0, gate, UngatedMacs.ANALYTIC)));
+    }
+
     private static String floats(float[] v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length);
         for (float f : v) b.putFloat(f);
