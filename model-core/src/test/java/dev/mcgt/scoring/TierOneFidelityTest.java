@@ -206,6 +206,35 @@ class TierOneFidelityTest {
                 p.scorerConfig(new ScorerConfig(0, 0, gate, UngatedMacs.ANALYTIC)));
     }
 
+    @Test
+    void applyingALensGivesTheBitsOfTheRowByRowSum() {
+        for (int d : new int[] {6, 8, 9}) {
+            for (boolean sketch : new boolean[] {false, true}) {
+                int in = sketch ? 2 * d : d;
+                SplittableRandom r = new SplittableRandom(d);
+                float[] w = new float[d * in];
+                float[] b = new float[d];
+                for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
+                for (int i = 0; i < d; i++) b[i] = (float) r.nextGaussian();
+                TunedLens lens = new TunedLens("fp", "pruned", d, w, b, 0.1, 1, TunedLens.Prior.IDENTITY, sketch);
+                float[] x = gaussian(1, d, 7).get(0);
+                float[] s = gaussian(1, d, 8).get(0);
+                // the reference: one output row at a time, inputs left to right, then the norm
+                float[] ref = new float[d];
+                float ss = 0f;
+                for (int i = 0; i < d; i++) {
+                    float acc = b[i];
+                    for (int j = 0; j < in; j++) acc += w[i * in + j] * (j < d ? x[j] : s[j - d]);
+                    ref[i] = acc;
+                    ss += acc * acc;
+                }
+                float inv = 1f / (float) Math.sqrt(ss);
+                for (int i = 0; i < d; i++) ref[i] *= inv;
+                assertThat(lens.map(x, s)).as("d %d, sketch %s", d, sketch).isEqualTo(ref);
+            }
+        }
+    }
+
     private static String floats(float[] v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length);
         for (float f : v) b.putFloat(f);
