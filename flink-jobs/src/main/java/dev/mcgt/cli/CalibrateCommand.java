@@ -148,12 +148,12 @@ final class CalibrateCommand implements Callable<Integer> {
     int keepTokens;
 
     @Option(names = "--lens-layers", paramLabel = "N", defaultValue = "0",
-            description = "Lens variant: layers its tier 1 runs before the lens, 0 for the default (a sixth of the "
-                    + "model's layers, at least 1: 1 for a 6-layer model, 2 for a 12-layer one).")
+            description = "Lens variant: layers its tier 1 runs before the lens, 0 for every layer (default: ${DEFAULT-VALUE}).")
     int lensLayers;
 
-    @Option(names = "--lens-tokens", paramLabel = "N", defaultValue = "0",
-            description = "Lens variant: tokens its tier 1 keeps, 0 for the whole chunk (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lens-tokens", paramLabel = "N", defaultValue = "-1",
+            description = "Lens variant: the chunk's first N tokens its tier 1 keeps, 0 for the whole chunk (default: a "
+                    + "quarter of the chunk).")
     int lensTokens;
 
     @Option(names = "--write-each", paramLabel = "DIR",
@@ -187,7 +187,7 @@ final class CalibrateCommand implements Callable<Integer> {
         List<SkipRule> rules = skipRule.equals("all") ? List.of(SkipRule.values())
                 : List.of(Usage.fromOptions(spec, () -> SkipRule.parse(skipRule)));
         if (pruneAfter < 0 || keepTokens < 0) throw Usage.error(spec, "--prune-after and --keep-tokens cannot be negative");
-        if (lensTokens < 0 || lensLayers < 0) throw Usage.error(spec, "--lens-layers and --lens-tokens cannot be negative");
+        if (lensTokens < -1 || lensLayers < 0) throw Usage.error(spec, "--lens-layers and --lens-tokens cannot be negative");
         GatePolicy base = PolicyResolver.resolve(spec, basePolicy);
         ScorerFactory factory = run.scorers();
         ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE)
@@ -207,8 +207,8 @@ final class CalibrateCommand implements Callable<Integer> {
             Options.checkScorer(spec, () -> pruning.checkFor(layers, seqLen));
         }
         TruncatedTier lensTier = Usage.fromOptions(spec,
-                () -> new TruncatedTier(lensLayers > 0 ? lensLayers : Math.max(1, layers / 6),
-                        lensTokens == 0 ? seqLen : lensTokens).checkFor(layers, seqLen));
+                () -> new TruncatedTier(lensLayers == 0 ? layers : lensLayers,
+                        lensTokens == 0 ? seqLen : lensTokens < 0 ? Math.max(1, seqLen / 4) : lensTokens).checkFor(layers, seqLen));
 
         PrintWriter err = spec.commandLine().getErr();
         JsonlDocuments.Loaded loaded = JsonlDocuments.read(run.input, run.selection, err);

@@ -96,48 +96,77 @@ final class QualitySearch {
         if (done != null) return done;
         QualityReplay r = raw.get(v);
         List<float[]> from = new ArrayList<>();
+        List<float[]> sketches = new ArrayList<>();
         List<float[]> to = new ArrayList<>();
         List<Integer> groups = new ArrayList<>();
         for (int d = 0; d < r.documents().size(); d++) {
             QualityReplay.Document doc = r.documents().get(d);
             for (int c = 0; c < doc.tier0().size(); c++) {
+                if (doc.macs1()[c] >= doc.macs0()[c] && !allExact(r)) continue;   // computed in full: never mapped
                 from.add(doc.tier1().get(c));
+                sketches.add(doc.sketches().get(c));
                 to.add(doc.tier0().get(c));
                 groups.add(d);
             }
         }
-        TunedLens l = TunedLens.fitSelectingRidge(fingerprint, source(v), from, to,
-                groups.stream().mapToInt(Integer::intValue).toArray(), TunedLens.RIDGES);
+        TunedLens l = TunedLens.fitSelecting(fingerprint, source(v), from, sketches, to,
+                groups.stream().mapToInt(Integer::intValue).toArray(), TunedLens.RIDGES,
+                List.of(TunedLens.Prior.ZERO, TunedLens.Prior.IDENTITY));
         lenses.put(v, l);
         return l;
+    }
+
+    /** Whether tier 1 computed every chunk of the sample in full (then its lens is fitted on all pairs). */
+    private static boolean allExact(QualityReplay r) {
+        for (QualityReplay.Document doc : r.documents()) {
+            for (int c = 0; c < doc.macs0().length; c++) if (doc.macs1()[c] < doc.macs0()[c]) return false;
+        }
+        return true;
     }
 
     private static String source(GatingProfile.Variant v) {
         return v.pruned() ? "pruned" : "truncated";
     }
 
-    /** The replay of a lens variant whose tier-1 vectors are mapped by the lens of the other half of the sample. */
+    /** Folds of the cross-fitting: each document's tier-1 vectors are mapped by a lens fitted on the other folds. */
+    static final int FOLDS = 5;
+
+    /**
+     * The replay of a lens variant whose tier-1 vectors are mapped by the lens fitted, with the chosen form and
+     * ridge, on the documents of the other {@link #FOLDS} − 1 folds (document d is in fold d mod 5).
+     */
     private QualityReplay crossFitted(GatingProfile.Variant v) {
         QualityReplay done = lensed.get(v);
         if (done != null) return done;
         QualityReplay r = raw.get(v);
-        double ridge = lens(v).ridge();
-        TunedLens[] half = new TunedLens[2];
-        for (int h = 0; h < 2; h++) {
+        TunedLens all = lens(v);
+        boolean exact = allExact(r);
+        TunedLens[] half = new TunedLens[FOLDS];
+        for (int h = 0; h < FOLDS; h++) {
             List<float[]> from = new ArrayList<>();
+            List<float[]> sketches = new ArrayList<>();
             List<float[]> to = new ArrayList<>();
             for (int d = 0; d < r.documents().size(); d++) {
-                if (d % 2 == h) continue;
-                from.addAll(r.documents().get(d).tier1());
-                to.addAll(r.documents().get(d).tier0());
+                if (d % FOLDS == h) continue;
+                QualityReplay.Document doc = r.documents().get(d);
+                for (int c = 0; c < doc.tier0().size(); c++) {
+                    if (doc.macs1()[c] >= doc.macs0()[c] && !exact) continue;
+                    from.add(doc.tier1().get(c));
+                    sketches.add(doc.sketches().get(c));
+                    to.add(doc.tier0().get(c));
+                }
             }
-            half[h] = from.isEmpty() ? lens(v) : TunedLens.fit(fingerprint, source(v), from, to, ridge);
+            half[h] = from.isEmpty() ? all : TunedLens.fit(fingerprint, source(v), from,
+                    all.withSketch() ? sketches : null, to, all.ridge(), all.prior());
         }
         List<QualityReplay.Document> docs = new ArrayList<>();
         for (int d = 0; d < r.documents().size(); d++) {
             QualityReplay.Document doc = r.documents().get(d);
             List<float[]> mapped = new ArrayList<>(doc.tier1().size());
-            for (float[] x : doc.tier1()) mapped.add(half[d % 2].apply(x));
+            for (int c = 0; c < doc.tier1().size(); c++) {
+                float[] x = doc.tier1().get(c);
+                mapped.add(doc.macs1()[c] < doc.macs0()[c] ? half[d % FOLDS].map(x, doc.sketches().get(c)) : x);
+            }
             docs.add(new QualityReplay.Document(doc.signals(), doc.sketches(), doc.tier0(), mapped, doc.macs0(),
                     doc.macs1(), doc.ungated(), doc.label()));
         }
@@ -166,8 +195,8 @@ final class QualitySearch {
 
     /**
      * Replays a given profile. A lens is not applied in sample, where it would look better than on new documents:
-     * each document's tier-1 vectors go through a lens fitted on the other half of the sample (cross-fitting,
-     * even against odd documents, same ridge).
+     * each document's tier-1 vectors go through a lens fitted on the other folds of the sample (cross-fitting,
+     * {@link #FOLDS} folds, same form and ridge).
      */
     Point evaluate(GatingProfile p, CalibrationMix aim) {
         QualityReplay r = p.lens() == null ? raw.get(p.variant()) : crossFitted(p.variant());

@@ -94,7 +94,12 @@ class DocumentScoringJobTest {
                 dev.mcgt.scoring.GatingProfile.of(permissive).withTruncated(new dev.mcgt.runtime.TruncatedTier(1, 16))
                         .withLens(dev.mcgt.scoring.TunedLens.fit(fp, "truncated", from, to, 0.5))
                         .withSkipRule(dev.mcgt.scoring.SkipRule.NONE),
-                dev.mcgt.scoring.GatingProfile.of(permissive).withPruning(new dev.mcgt.runtime.TokenPruning(1, 5)));
+                dev.mcgt.scoring.GatingProfile.of(permissive).withPruning(new dev.mcgt.runtime.TokenPruning(1, 5)),
+                // merging with proportional attention and key similarity, a lens toward the identity reading sketches
+                dev.mcgt.scoring.GatingProfile.of(permissive).withPruning(new dev.mcgt.runtime.TokenPruning(1, List.of(5), true,
+                                dev.mcgt.runtime.TokenPruning.MergeMetric.KEYS))
+                        .withLens(dev.mcgt.scoring.TunedLens.fit(fp, "pruned", from, to, to, 0.5,
+                                dev.mcgt.scoring.TunedLens.Prior.IDENTITY)));
         Path in = JobFixtures.writeInput(dir.resolve("docs.jsonl"));
         for (int k = 0; k < profiles.size(); k++) {
             Map<String, String> first = null;

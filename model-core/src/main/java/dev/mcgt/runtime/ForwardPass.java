@@ -42,10 +42,8 @@ final class ForwardPass {
         int keep;
         /** Cache positions a query may reach: window − 1 with cross-chunk context, else 0. */
         int cacheReach;
-        /** Blocks run on all tokens before token merging; 0 for no merging. */
-        int pruneAfter;
-        /** Rows left by token merging. */
-        int pruneKeep;
+        /** Token merging of this call (tier 1 pruned), or null for none. */
+        TokenPruning pruning;
         /** The rows were merged: pool them weighted by {@code InferBuffers.rowWeight}. */
         boolean merged;
     }
@@ -122,11 +120,17 @@ final class ForwardPass {
         float threshold = options.representationExitThreshold();
         if (threshold > 0f) pool(b.x, keep, b.prevPooled, st);
         c.merged = false;
+        if (c.pruning != null) {
+            for (int r = 0; r < keep; r++) b.rowWeight[r] = 1f;
+        }
         for (int l = start; l < end; l++) {
             boolean lastOnly = decoder && l == end - 1;
             runLayer(l, lastOnly, c, b);
             st.layersExecuted++;
-            if (c.pruneAfter > 0 && l - start + 1 == c.pruneAfter && c.keep > c.pruneKeep) mergeTokens(c, b);
+            if (c.pruning != null && l < end - 1) {
+                int target = c.pruning.keepAfter(l - start + 1);
+                if (target > 0 && c.keep > target) mergeTokens(c, b, target);
+            }
             if (threshold > 0f && l < end - 1) {
                 pool(b.x, c.keep, b.pooled, st);
                 if (EarlyExit.converged(b.prevPooled, b.pooled, d, threshold)) {
@@ -144,12 +148,16 @@ final class ForwardPass {
         }
     }
 
-    /** Token pruning: merges the kept rows down to {@code pruneKeep} (see {@link TokenMerger}). */
-    private void mergeTokens(Call c, InferBuffers b) {
-        for (int r = 0; r < c.keep; r++) b.rowWeight[r] = 1f;
+    /**
+     * Token pruning: merges the kept rows down to {@code target} (see {@link TokenMerger}), pairing them by the
+     * hidden states or by the keys of the block just run ({@code b.k}, one row per kept row: pruning runs without
+     * Mixture-of-Depths routing).
+     */
+    private void mergeTokens(Call c, InferBuffers b, int target) {
         int before = c.keep;
-        c.keep = TokenMerger.merge(kernels, b, c.keep, c.pruneKeep, d, c.stats);
-        c.merged = c.keep < before;
+        float[] metric = c.pruning.mergeBy() == TokenPruning.MergeMetric.KEYS ? b.k : b.x;
+        c.keep = TokenMerger.merge(kernels, b, metric, c.keep, target, d, c.stats);
+        c.merged |= c.keep < before;
     }
 
     /**
@@ -322,7 +330,7 @@ final class ForwardPass {
         }
         st.tokensComputed += m;
         st.tokensSkipped += keep - m;
-        block(layers[l], l, h, m, pos, lastOnly, c, b);
+        block(layers[l], l, h, m, pos, gathered ? b.compactRow : null, lastOnly, c, b);
         if (gathered) {
             for (int i = 0; i < m; i++) System.arraycopy(b.compact, i * d, b.x, b.compactRow[i] * d, d);
         }
@@ -360,7 +368,7 @@ final class ForwardPass {
      * One transformer block on rows 0..m−1 of {@code h} (chunk positions {@code pos}, ascending). With
      * {@code lastOnly} only the last row gets the query, attention, projection and FFN.
      */
-    private void block(LayerWeights w, int layer, float[] h, int m, int[] pos, boolean lastOnly, Call c,
+    private void block(LayerWeights w, int layer, float[] h, int m, int[] pos, int[] rows, boolean lastOnly, Call c,
                        InferBuffers b) {
         InferStats st = c.stats;
         int qStart = lastOnly ? m - 1 : 0;
@@ -387,12 +395,21 @@ final class ForwardPass {
         }
         for (int i = 0; i < cv; i++) b.keyPos[i] = i - cv;
         for (int j = 0; j < m; j++) b.keyPos[cv + j] = pos[j];
+        boolean biased = c.merged && c.pruning.proportionalAttention();
+        if (biased) {
+            for (int i = 0; i < cv; i++) b.keyBias[i] = 0f;
+            for (int j = 0; j < m; j++) {
+                float w1 = b.rowWeight[rows == null ? j : rows[j]];
+                b.keyBias[cv + j] = w1 == 1f ? 0f : (float) StrictMath.log(w1);
+            }
+            st.floatMultiplies += m;
+        }
         kernels.quantizeRows(b.k, 0, m * heads, headDim, b.keyInt8, cv * d, b.keyScale, cv * heads);
         kernels.quantizeRows(b.v, 0, m * heads, headDim, b.valueInt8, cv * d, b.valueScale, cv * heads);
         kernels.quantizeRows(b.q, 0, qn * heads, headDim, b.qInt8, 0, b.qScale, 0);
         countQuant((2L * m + qn) * d, st);
 
-        attention(qStart, m, cv, c, b);
+        attention(qStart, m, cv, biased, c, b);
 
         if (c.kvWrite) {
             int stored = c.cache.append(layer, b.keyInt8, b.keyScale, b.valueInt8, b.valueScale, cv, m);
@@ -441,7 +458,8 @@ final class ForwardPass {
 
     /**
      * Multi-head attention of query rows qStart..m−1 over the visible keys (key rows 0..cv−1 from the cache,
-     * cv..cv+m−1 from this chunk) into {@code b.att} rows 0..qn−1.
+     * cv..cv+m−1 from this chunk) into {@code b.att} rows 0..qn−1. With {@code biased}, key row j's scores get
+     * {@code b.keyBias[j]} added (proportional attention for merged rows).
      *
      * <p>Key j is visible to query i (chunk positions, cache positions counted further left) when: causal
      * models: j ≤ i; and i − j &lt; window (bidirectional: |i − j| &lt; window); and, when the partition mask is
@@ -449,12 +467,12 @@ final class ForwardPass {
      * masked by it). A spike top-k position of this chunk is visible whatever the window and partitions when
      * SPARSE_MASK is set (causality still holds).
      */
-    private void attention(int qStart, int m, int cv, Call c, InferBuffers b) {
+    private void attention(int qStart, int m, int cv, boolean biased, Call c, InferBuffers b) {
         InferStats st = c.stats;
         int window = c.window;
         int stride = b.keyStride;
         long dots = 0;
-        AttentionBlock at = b.attention.scoreScale(invSqrtHeadDim);
+        AttentionBlock at = b.attention.scoreScale(invSqrtHeadDim).keyBias(biased ? b.keyBias : null);
         at.valuesChanged();
         // Queries in blocks: the visible keys of each query of the block, then one kernel call for all heads of
         // the block (scores of the block's queries against the span of keys any of them sees: exact integers, so

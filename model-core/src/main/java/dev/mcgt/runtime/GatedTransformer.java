@@ -75,6 +75,7 @@ public final class GatedTransformer {
         if (pruning != null) {
             if (!config.isEncoder()) throw McgtException.badConfig("token pruning is for encoder models only");
             pruning.checkFor(config.layers(), config.seqLenMax());
+            if (options.modRouting() != null) throw McgtException.badConfig("token pruning does not combine with Mixture-of-Depths routing");
         }
         prepare(weights, kernels);
     }
@@ -205,8 +206,7 @@ public final class GatedTransformer {
         boolean pruned = pruning != null && tier.tier() == 1;
         c.window = window(tier);
         c.cacheReach = readsContext ? c.window - 1 : 0;
-        c.pruneAfter = pruned ? pruning.afterLayers() : 0;
-        c.pruneKeep = pruned ? pruning.keepTokens() : 0;
+        c.pruning = pruned ? pruning : null;
         c.kvWrite = kv == KvAction.WRITE || kv == KvAction.FLUSH;
         c.cache = cache;
         c.stats = st;
@@ -234,6 +234,7 @@ public final class GatedTransformer {
         c.gate = null;
         c.spikes = null;
         c.partitionOf = null;
+        c.pruning = null;
         c.cache = null;
         c.stats = null;
     }

@@ -64,6 +64,8 @@ public final class InferBuffers {
     final float[] mergeScore;
     final int[] mergeOrder;
     final boolean[] mergeDrop;
+    // Proportional attention: log(count) of each key row (cache rows 0), the attention's optional score bias.
+    final float[] keyBias;
     // Per-call settings of the forward pass.
     final ForwardPass.Call call = new ForwardPass.Call();
 
@@ -121,6 +123,7 @@ public final class InferBuffers {
         mergeScore = new float[half];
         mergeOrder = new int[half];
         mergeDrop = new boolean[s];
+        keyBias = new float[keys];
     }
 
     /** True when these buffers were sized for a model of this shape. */

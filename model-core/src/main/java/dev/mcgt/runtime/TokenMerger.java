@@ -19,10 +19,13 @@ final class TokenMerger {
 
     /**
      * Merges rows 0..n−1 of {@code b.x} (with positions {@code b.rowPos} and counts {@code b.rowWeight}) down to
-     * {@code keep} rows in place; returns the new row count.
+     * {@code keep} rows in place, pairing rows by the cosine of their rows in {@code metric} ({@code b.x} itself,
+     * or another array of the same row layout, e.g. the keys, which is then merged and compacted alongside);
+     * returns the new row count.
      */
-    static int merge(Kernels kernels, InferBuffers b, int n, int keep, int d, InferStats st) {
+    static int merge(Kernels kernels, InferBuffers b, float[] metric, int n, int keep, int d, InferStats st) {
         float[] x = b.x;
+        boolean separate = metric != x;
         while (n > keep && n > 2) {
             // A = rows 1, 3, 5, …; B = rows 2, 4, 6, … (both below n − 1)
             int na = 0;
@@ -33,8 +36,8 @@ final class TokenMerger {
             }
             if (nb == 0) break;
             int merges = Math.min(n - keep, na);
-            normalisedRows(x, b.mergeA, na, d, b.compact);
-            normalisedRows(x, b.mergeB, nb, d, b.normed);
+            normalisedRows(metric, b.mergeA, na, d, b.compact);
+            normalisedRows(metric, b.mergeB, nb, d, b.normed);
             kernels.dotsF32(na, nb, d, b.compact, 0, d, b.normed, 0, d, b.mergeSims, 0, nb);
             st.floatMultiplies += (long) na * nb * d + 2L * (na + nb) * d;
             st.floatAdds += (long) na * nb * d + (long) (na + nb) * d;
@@ -67,15 +70,19 @@ final class TokenMerger {
                 int ao = a * d;
                 int to = t * d;
                 for (int j = 0; j < d; j++) x[to + j] = (x[to + j] * wt + x[ao + j] * wa) * inv;
+                if (separate) {
+                    for (int j = 0; j < d; j++) metric[to + j] = (metric[to + j] * wt + metric[ao + j] * wa) * inv;
+                }
                 b.rowWeight[t] = w;
             }
-            st.floatMultiplies += 3L * merges * d;
-            st.floatAdds += (long) merges * d;
+            st.floatMultiplies += (separate ? 6L : 3L) * merges * d;
+            st.floatAdds += (separate ? 2L : 1L) * merges * d;
             int m = 0;
             for (int r = 0; r < n; r++) {
                 if (b.mergeDrop[r]) continue;
                 if (m != r) {
                     System.arraycopy(x, r * d, x, m * d, d);
+                    if (separate) System.arraycopy(metric, r * d, metric, m * d, d);
                     b.rowPos[m] = b.rowPos[r];
                     b.rowWeight[m] = b.rowWeight[r];
                 }

@@ -44,7 +44,9 @@ import java.util.List;
  * with a packet carrying the probe's λ as both λ and λprev.
  *
  * <p><b>What a chunk puts into its document</b> (encoders; {@link ChunkResult#output()} is this vector): a
- * computed chunk its own vector — for a tier-1 chunk mapped by the scorer's {@link TunedLens} when it has one —
+ * computed chunk its own vector — for a tier-1 chunk mapped by the scorer's {@link TunedLens} when it has one and
+ * tier 1 left something out (a chunk short enough for a tier 1 of every layer to keep all its tokens is computed
+ * exactly as at tier 0, and its vector is not mapped) —
  * which the stream's {@link dev.mcgt.stream.PoolingMemory} remembers with the chunk's sketch (the normalised mean
  * of its token embeddings); a skipped chunk (tier 3, cache hits included) what its {@link SkipRule} says: the
  * remembered vector of the most similar computed chunk ({@code NEAREST}) or zeros ({@code NONE}). The
@@ -146,6 +148,10 @@ public final class DocumentScorer {
             if (lens.dimension() != config.outputSize()) {
                 throw McgtException.badConfig("the lens maps " + lens.dimension() + " values, the model outputs "
                         + config.outputSize());
+            }
+            if (lens.withSketch() && dim != config.outputSize()) {
+                throw McgtException.badConfig("the lens reads sketches of " + config.outputSize() + " values, the model's are "
+                        + dim);
             }
         }
     }
@@ -253,7 +259,8 @@ public final class DocumentScorer {
         float[] o = out.output();
         if (!stats.skipped()) {
             TunedLens lens = scorerConfig.lens();
-            if (stats.tier() == 1 && lens != null) lens.apply(o, contribution);
+            boolean reduced = stats.tokensComputed() < (long) n * config.layers();
+            if (stats.tier() == 1 && lens != null && reduced) lens.apply(o, sketch, contribution);
             else System.arraycopy(o, 0, contribution, 0, contribution.length);
             if (scorerConfig.gate()) state.poolingMemory().remember(sketch, contribution);
         } else if (scorerConfig.skipRule() == SkipRule.NEAREST) {

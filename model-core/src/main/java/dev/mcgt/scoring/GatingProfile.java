@@ -132,7 +132,7 @@ public record GatingProfile(GatePolicy policy, TokenPruning pruning, TruncatedTi
 
     /** One line for reports: variant, pruning, skip rule. */
     public String describe() {
-        String p = pruning != null ? " (" + pruning.afterLayers() + " layer(s), then " + pruning.keepTokens() + " tokens)"
+        String p = pruning != null ? " (" + pruning.describe() + ")"
                 : truncated != null ? " (" + truncated.layers() + " layer(s) on " + truncated.tokens() + " tokens)" : "";
         return variant().label() + p + ", skip " + skipRule.label();
     }

@@ -92,7 +92,8 @@ public final class QualityReplay {
                         chunkMacs = d.macs0()[i];
                     }
                     case 1 -> {
-                        if (lens != null) lens.apply(d.tier1().get(i), v);
+                        // as the scorer: no lens on a chunk tier 1 computed in full (its MACs are tier 0's)
+                        if (lens != null && d.macs1()[i] < d.macs0()[i]) lens.apply(d.tier1().get(i), d.sketches().get(i), v);
                         else System.arraycopy(d.tier1().get(i), 0, v, 0, width);
                         chunkMacs = d.macs1()[i];
                     }

@@ -166,7 +166,11 @@ class GatingQualityTest {
                 RuntimeOptions.defaults().withTokenPruning(pruning), KernelProvider.scalar());
         GatedTransformer truncated = new GatedTransformer(TINY_BERT, ALL_TIER1,
                 RuntimeOptions.defaults().withTruncatedTier(shallow), KernelProvider.scalar());
+        TokenPruning proportional = new TokenPruning(1, List.of(5), true, TokenPruning.MergeMetric.KEYS);
+        GatedTransformer prunedProportional = new GatedTransformer(TINY_BERT, ALL_TIER1,
+                RuntimeOptions.defaults().withTokenPruning(proportional), KernelProvider.scalar());
         List<List<CalibrationChunk>> signals = new ArrayList<>();
+        List<QualityReplay.Document> propDocs = new ArrayList<>();
         List<QualityReplay.Document> prunedDocs = new ArrayList<>();
         List<QualityReplay.Document> truncDocs = new ArrayList<>();
         Calibrator calibrator = new Calibrator(GatePolicy.defaults(), SpikeDetectorConfig.fromPolicy(probeOnly).rateShift());
@@ -189,6 +193,8 @@ class GatingQualityTest {
             long[] macs0 = new long[chunks.size()];
             long[] macsP = new long[chunks.size()];
             long[] macsT = new long[chunks.size()];
+            List<float[]> pp = new ArrayList<>();
+            long[] macsPP = new long[chunks.size()];
             for (int i = 0; i < chunks.size(); i++) {
                 int[] ids = chunks.get(i).ids();
                 sketches.add(ungated.sketch(ids));
@@ -196,25 +202,40 @@ class GatingQualityTest {
                 macs0[i] = u.chunkResults().get(i).macs();
                 p1.add(tier1(pruned, ids, macsP, i));
                 t1.add(tier1(truncated, ids, macsT, i));
+                pp.add(tier1(prunedProportional, ids, macsPP, i));
             }
+            propDocs.add(new QualityReplay.Document(sig, sketches, tier0, pp, macs0, macsPP, u.embedding(), null));
             prunedDocs.add(new QualityReplay.Document(sig, sketches, tier0, p1, macs0, macsP, u.embedding(), null));
             truncDocs.add(new QualityReplay.Document(sig, sketches, tier0, t1, macs0, macsT, u.embedding(), null));
         }
         GatePolicy policy = calibrator.calibrate(new CalibrationSample(signals), new CalibrationMix(30, 40, 30), 0).policy();
         QualityReplay pr = new QualityReplay(prunedDocs, calibrator);
         QualityReplay tr = new QualityReplay(truncDocs, calibrator);
+        QualityReplay ppr = new QualityReplay(propDocs, calibrator);
         List<float[]> from = new ArrayList<>();
+        List<float[]> sketches = new ArrayList<>();
         List<float[]> to = new ArrayList<>();
-        for (QualityReplay.Document d : truncDocs) {
-            from.addAll(d.tier1());
-            to.addAll(d.tier0());
+        List<float[]> fromP = new ArrayList<>();
+        for (int d = 0; d < truncDocs.size(); d++) {
+            from.addAll(truncDocs.get(d).tier1());
+            sketches.addAll(truncDocs.get(d).sketches());
+            to.addAll(truncDocs.get(d).tier0());
+            fromP.addAll(propDocs.get(d).tier1());
         }
         TunedLens lens = TunedLens.fit(FP, "truncated", from, to, 0.1);
+        TunedLens sketchLens = TunedLens.fit(FP, "truncated", from, sketches, to, 0.1, TunedLens.Prior.ZERO);
+        TunedLens prunedLens = TunedLens.fit(FP, "pruned", fromP, sketches, to, 0.3, TunedLens.Prior.IDENTITY);
+        assertThat(sketchLens.withSketch()).isTrue();
+        assertThat(sketchLens.weights()).hasSize(32 * 64);
         for (SkipRule rule : SkipRule.values()) {
             for (GatingProfile p : List.of(
                     GatingProfile.of(policy).withPruning(pruning).withSkipRule(rule),
-                    GatingProfile.of(policy).withTruncated(shallow).withLens(lens).withSkipRule(rule))) {
-                QualityReplay.Outcome o = (p.pruning() != null ? pr : tr).replay(p.policy(), p.lens(), rule);
+                    GatingProfile.of(policy).withTruncated(shallow).withLens(lens).withSkipRule(rule),
+                    GatingProfile.of(policy).withTruncated(shallow).withLens(sketchLens).withSkipRule(rule),
+                    GatingProfile.of(policy).withPruning(proportional).withSkipRule(rule),
+                    GatingProfile.of(policy).withPruning(proportional).withLens(prunedLens).withSkipRule(rule))) {
+                QualityReplay replay = p.pruning() == null ? tr : p.pruning().equals(pruning) ? pr : ppr;
+                QualityReplay.Outcome o = replay.replay(p.policy(), p.lens(), rule);
                 DocumentScorer real = scorer(p, true, KernelProvider.get());
                 long[] tiers = new long[4];
                 long macs = 0;

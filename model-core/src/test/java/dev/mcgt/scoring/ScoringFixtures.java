@@ -34,7 +34,12 @@ final class ScoringFixtures {
 
     /** A 2-layer bidirectional POST-norm encoder (S 16, D 32, H 2) with the tiny tokenizer inside. */
     static ModelWeights tinyBert(long seed) {
-        TransformerConfig c = TransformerConfig.builder().seqLenMax(16).hidden(32).heads(2).layers(2).windowNormal(16)
+        return tinyBert(seed, 2);
+    }
+
+    /** {@link #tinyBert(long)} with another layer count. */
+    static ModelWeights tinyBert(long seed, int layers) {
+        TransformerConfig c = TransformerConfig.builder().seqLenMax(16).hidden(32).heads(2).layers(layers).windowNormal(16)
                 .windowDegraded(8).windowSafe(4).ffnMult(2).logits(0).layersDegraded(1).seqLenDegraded(8)
                 .seqLenSafe(4).vocabSize(4 + WORDS.size()).maxPositions(16).typeVocabSize(2)
                 .normPlacement(NormPlacement.POST).activation(Activation.GELU_ERF)
