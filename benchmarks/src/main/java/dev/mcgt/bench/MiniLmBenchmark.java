@@ -127,8 +127,9 @@ public class MiniLmBenchmark {
         }
     }
 
+    /** all-MiniLM-L6-v2, also named {@code minilm} (the name scripts/bench.sh passes to its whole MiniLM group). */
     private boolean minilm() {
-        return model.equals("all-minilm-l6-v2");
+        return model.equals("all-minilm-l6-v2") || model.equals("minilm");
     }
 
     private OnnxJar artifact;
@@ -137,7 +138,8 @@ public class MiniLmBenchmark {
     private OnnxJar artifact() {
         if (artifact == null) {
             if (!model.equals("bge-small-en-v15") && !model.equals("e5-small-v2")) {
-                throw new IllegalArgumentException("model must be all-minilm-l6-v2, bge-small-en-v15 or e5-small-v2");
+                throw new IllegalArgumentException("model must be all-minilm-l6-v2 (or minilm), bge-small-en-v15 or "
+                        + "e5-small-v2");
             }
             MavenArtifact a = new MavenArtifact("dev.langchain4j", "langchain4j-embeddings-" + model, "0.36.2");
             artifact = OnnxJar.read(a.locate(MavenArtifact.defaultRepository(), false));
