@@ -84,16 +84,8 @@ public final class OrtPeerScoring extends RichMapFunction<DocumentChunk, ChunkSc
                 chunk.endOfDocument(), pooled);
     }
 
-    /** Mean of the rows, L2-normalised (zeros stay zeros). */
+    /** Mean of the rows, L2-normalised (zeros stay zeros): {@link ChunkPooling#meanNormalised}. */
     static float[] meanNormalised(float[][] rows) {
-        int n = rows.length;
-        float[] pooled = new float[rows[0].length];
-        for (float[] row : rows) for (int j = 0; j < pooled.length; j++) pooled[j] += row[j] / n;
-        double norm = 0;
-        for (float v : pooled) norm += (double) v * v;
-        norm = Math.sqrt(norm);
-        if (norm == 0) return pooled;
-        for (int j = 0; j < pooled.length; j++) pooled[j] = (float) (pooled[j] / norm);
-        return pooled;
+        return ChunkPooling.meanNormalised(rows);
     }
 }

@@ -184,7 +184,7 @@ public class SpamAssassinPeersBenchmark {
                  OnnxTensor t = OnnxTensor.createTensor(env, types);
                  OrtSession.Result r = s.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", t))) {
                 float[][] h = ((float[][][]) r.get("last_hidden_state").orElseThrow().getValue())[0];
-                float[] pooled = OrtPeerScoring.meanNormalised(h);   // the peer job's chunk pooling
+                float[] pooled = ChunkPooling.meanNormalised(h);   // the peer job's chunk pooling
                 for (int j = 0; j < pooled.length; j++) sum[j] += pooled[j];
             }
         }

@@ -88,7 +88,13 @@ public class Tier0BreakdownBenchmark {
         buffers = model.newBuffers();
         output = model.newOutput();
         state = model.newState();
-        ids = Workloads.chunks(w.config().toBuilder().seqLenMax(tokens).build(), 1)[0];
+        // tokens ids framed by [CLS] ... [SEP], as MiniLmBenchmark (a config rebuilt with a shorter seqLenMax
+        // would refuse the model's window)
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        ids = new int[tokens];
+        ids[0] = 101;
+        for (int i = 1; i < tokens - 1; i++) ids[i] = 1000 + r.nextInt(28000);
+        ids[tokens - 1] = 102;
     }
 
     /** The counters JMH reports: calls, CPU time and each operation's time over the iteration. */
