@@ -82,6 +82,11 @@ fi
 out="$results_root/$mode-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 export MCGT_BENCH_WORK_DIR="$out"
+# The MiniLM model file: the gated peers engine's policy carries a lens fitted for that file's fingerprint, which
+# an in-process import (used when the file is absent) does not have.
+if [[ -z "${MCGT_MINILM_MODEL:-}" && ! -f "$root/models/minilm.mcgt" ]]; then
+  bash "$root/scripts/import-minilm.sh" >&2 || echo "bench.sh: models/minilm.mcgt could not be imported" >&2
+fi
 if [[ -z "${MCGT_MINILM_MODEL:-}" && -f "$root/models/minilm.mcgt" ]]; then
   export MCGT_MINILM_MODEL="$root/models/minilm.mcgt"
 fi

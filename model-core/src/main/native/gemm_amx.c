@@ -86,24 +86,14 @@ static void emit_row(const mcgt_epilogue *e, int row, const int32_t *src) {
     }
     float *o = e->out + (size_t)row * e->ldo;
     __m512 as = _mm512_set1_ps(e->as[row]);
-    int full = n & ~15;
-    int j0 = 0;
-    for (; j0 < full; j0 += 16) {
+    for (int j0 = 0; j0 < n; j0 += 16) {
         const int32_t *c = src + (size_t)(j0 >> 5) * 1024 + ((j0 >> 4) & 1) * 256;
         __m512i acc = _mm512_load_si512((const void *)c);
         if (corr) acc = _mm512_sub_epi32(acc, _mm512_loadu_si512((const void *)(corr + j0)));
         __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_mul_ps(as, _mm512_loadu_ps(scales + j0)));
         if (bias) f = _mm512_add_ps(f, _mm512_loadu_ps(bias + j0));
-        _mm512_storeu_ps(o + j0, f);
-    }
-    if (j0 < n) {
-        __mmask16 mk = (__mmask16)((1u << (n - j0)) - 1u);
-        const int32_t *c = src + (size_t)(j0 >> 5) * 1024 + ((j0 >> 4) & 1) * 256;
-        __m512i acc = _mm512_load_si512((const void *)c);
-        if (corr) acc = _mm512_sub_epi32(acc, _mm512_loadu_si512((const void *)(corr + j0)));
-        __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), _mm512_mul_ps(as, _mm512_loadu_ps(scales + j0)));
-        if (bias) f = _mm512_add_ps(f, _mm512_loadu_ps(bias + j0));
-        _mm512_mask_storeu_ps(o + j0, mk, f);
+        int valid = n - j0;
+        _mm512_mask_storeu_ps(o + j0, valid >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1u), f);
     }
 }
 

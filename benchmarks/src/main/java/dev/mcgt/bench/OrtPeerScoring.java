@@ -76,16 +76,11 @@ public final class OrtPeerScoring extends RichMapFunction<DocumentChunk, ChunkSc
              OnnxTensor c = OnnxTensor.createTensor(env, types);
              OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
             float[][] h = ((float[][][]) r.get("last_hidden_state").orElseThrow().getValue())[0];
-            pooled = meanNormalised(h);
+            pooled = ChunkPooling.meanNormalised(h);
         }
         long micros = (System.nanoTime() - start) / 1000;
         return new ChunkScore(chunk.docId(), chunk.chunkIndex(), chunk.chunkIndex(), n, -1, 0, GateDecision.ALLOW,
                 GateReason.NONE, 0, 0, 0, false, 0, false, false, 6, 0, 0, 0, 0.0, micros, false,
                 chunk.endOfDocument(), pooled);
-    }
-
-    /** Mean of the rows, L2-normalised (zeros stay zeros): {@link ChunkPooling#meanNormalised}. */
-    static float[] meanNormalised(float[][] rows) {
-        return ChunkPooling.meanNormalised(rows);
     }
 }

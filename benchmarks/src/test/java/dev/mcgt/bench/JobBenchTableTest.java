@@ -30,10 +30,10 @@ class JobBenchTableTest {
 
     @Test
     void thePeersChunkVectorIsTheNormalisedMeanOfItsTokens() {
-        float[] v = OrtPeerScoring.meanNormalised(new float[][] {{3, 0}, {3, 8}});
+        float[] v = ChunkPooling.meanNormalised(new float[][] {{3, 0}, {3, 8}});
         assertThat(v[0]).isCloseTo(0.6f, within(1e-6f));
         assertThat(v[1]).isCloseTo(0.8f, within(1e-6f));
-        assertThat(OrtPeerScoring.meanNormalised(new float[][] {{0, 0}})).containsExactly(0f, 0f);
+        assertThat(ChunkPooling.meanNormalised(new float[][] {{0, 0}})).containsExactly(0f, 0f);
     }
 
     private static JsonNode run(String engine, String mode, int p, double docsPerSecond) {
