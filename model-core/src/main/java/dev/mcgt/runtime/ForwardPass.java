@@ -26,6 +26,9 @@ import dev.mcgt.model.ModelWeights;
  * <p>Decoders: in the last block that runs, only the last position's output matters, so that block computes
  * keys and values for every token (they are still attended to and cached) but the query, attention, output
  * projection and FFN for the last position only — the usual prefill saving, counted as such in the stats.
+ *
+ * <p>Counting: every step is followed by its {@link OpCost} function, which is the only code that adds to the
+ * {@link InferStats} counters; this class computes and passes shapes, nothing else.
  */
 final class ForwardPass {
     /** Per-call settings, held in the caller's buffers (no allocation). */
@@ -126,7 +129,6 @@ final class ForwardPass {
         for (int l = start; l < end; l++) {
             boolean lastOnly = decoder && l == end - 1;
             runLayer(l, lastOnly, c, b);
-            st.layersExecuted++;
             if (c.pruning != null && l < end - 1) {
                 int target = c.pruning.keepAfter(l - start + 1);
                 if (target > 0 && c.keep > target) mergeTokens(c, b, target);
@@ -205,14 +207,11 @@ final class ForwardPass {
                 for (int j = 0; j < d; j++) x[xo + j] += yw[yo + j] * sy;
             }
         }
-        int perRow = typ == null ? 2 : 3;
-        st.weightBytesRead += (long) rows * perRow * (d + 4);
-        st.floatMultiplies += (long) rows * perRow * d;
-        st.floatAdds += (long) rows * (perRow - 1) * d;
+        OpCost.embed(st, rows, typ == null ? 2 : 3, d);
         float[] g = weights.embeddingNormGamma();
         if (g != null) {
             kernels.layerNormRows(x, 0, rows, d, g, weights.embeddingNormBeta(), eps, x, 0);
-            countNorm(rows, st);
+            OpCost.layerNorm(st, rows, d);
         }
     }
 
@@ -225,8 +224,7 @@ final class ForwardPass {
         }
         float inv = 1f / (float) rows;
         for (int j = 0; j < d; j++) dst[j] *= inv;
-        st.floatAdds += (long) rows * d;
-        st.floatMultiplies += d;
+        OpCost.meanPool(st, rows, d);
     }
 
     /** Decoder head on one row: final norm (if any), quantize, output GEMM → logits. */
@@ -234,12 +232,12 @@ final class ForwardPass {
         float[] g = weights.finalNormGamma();
         if (g != null) {
             kernels.layerNorm(src, off, d, g, weights.finalNormBeta(), eps, b.headRow, 0);
-            countNorm(1, st);
+            OpCost.layerNorm(st, 1, d);
         } else {
             System.arraycopy(src, off, b.headRow, 0, d);
         }
         kernels.quantizeRows(b.headRow, 0, 1, d, b.act, 0, b.actScale, 0);
-        countQuant(d, st);
+        OpCost.quantize(st, d);
         gemm(b, 1, 0, weights.outputHead(), out, st);
     }
 
@@ -256,7 +254,7 @@ final class ForwardPass {
             float[] g = weights.finalNormGamma();
             if (g != null) {
                 kernels.layerNorm(b.x, 0, d, g, weights.finalNormBeta(), eps, b.pooled, 0);
-                countNorm(1, st);
+                OpCost.layerNorm(st, 1, d);
             } else {
                 System.arraycopy(b.x, 0, b.pooled, 0, d);
             }
@@ -273,7 +271,7 @@ final class ForwardPass {
         float[] g = weights.finalNormGamma();
         if (g != null) {
             kernels.layerNormRows(b.x, 0, keep, d, g, weights.finalNormBeta(), eps, b.normed, 0);
-            countNorm(keep, st);
+            OpCost.layerNorm(st, keep, d);
             src = b.normed;
         }
         if (merged) weightedPool(src, keep, b.rowWeight, b.pooled, st);
@@ -292,8 +290,7 @@ final class ForwardPass {
         }
         float inv = 1f / total;
         for (int j = 0; j < d; j++) dst[j] *= inv;
-        st.floatAdds += (long) rows * d + rows;
-        st.floatMultiplies += (long) rows * d + d;
+        OpCost.weightedPool(st, rows, d);
     }
 
     private void l2Normalise(float[] v, float[] out, InferStats st) {
@@ -302,8 +299,7 @@ final class ForwardPass {
         float norm = (float) Math.sqrt(s);
         float inv = norm > 0f ? 1f / norm : 0f;
         for (int j = 0; j < d; j++) out[j] = v[j] * inv;
-        st.floatMultiplies += 2L * d;
-        st.floatAdds += d;
+        OpCost.l2Normalise(st, d);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -328,8 +324,7 @@ final class ForwardPass {
                 gathered = true;
             }
         }
-        st.tokensComputed += m;
-        st.tokensSkipped += keep - m;
+        OpCost.block(st, m, keep);
         block(layers[l], l, h, m, pos, gathered ? b.compactRow : null, lastOnly, c, b);
         if (gathered) {
             for (int i = 0; i < m; i++) System.arraycopy(b.compact, i * d, b.x, b.compactRow[i] * d, d);
@@ -354,8 +349,7 @@ final class ForwardPass {
         }
         if (decoder) b.forced[keep - 1] = true;
         DepthRouter.scores(b.x, keep, d, b.headRow, b.routerScore);
-        st.floatAdds += 3L * keep * d;
-        st.floatMultiplies += (long) keep * d + d;
+        OpCost.routerScores(st, keep, d);
         DepthRouter.select(keep, count, b.forced, b.routerScore, b.chosen);
         int m = 0;
         for (int r = 0; r < keep; r++) {
@@ -378,11 +372,11 @@ final class ForwardPass {
         float[] in = h;
         if (pre) {
             kernels.layerNormRows(h, 0, m, d, w.norm1Gamma(), w.norm1Beta(), eps, b.normed, 0);
-            countNorm(m, st);
+            OpCost.layerNorm(st, m, d);
             in = b.normed;
         }
         kernels.quantizeRows(in, 0, m, d, b.act, 0, b.actScale, 0);
-        countQuant((long) m * d, st);
+        OpCost.quantize(st, (long) m * d);
         gemm(b, m, 0, w.wk(), b.k, st);
         gemm(b, m, 0, w.wv(), b.v, st);
         gemm(b, qn, qStart, w.wq(), b.q, st);
@@ -391,7 +385,7 @@ final class ForwardPass {
         int cv = Math.min(Math.min(c.cache.length(layer), c.cacheReach), b.cacheRows);
         if (cv > 0) {
             c.cache.copyRecent(layer, cv, b.keyInt8, b.keyScale, b.valueInt8, b.valueScale);
-            st.kvBytesRead += (long) cv * c.cache.bytesPerPosition();
+            OpCost.kvRead(st, cv, c.cache);
         }
         for (int i = 0; i < cv; i++) b.keyPos[i] = i - cv;
         for (int j = 0; j < m; j++) b.keyPos[cv + j] = pos[j];
@@ -402,23 +396,23 @@ final class ForwardPass {
                 float w1 = b.rowWeight[rows == null ? j : rows[j]];
                 b.keyBias[cv + j] = w1 == 1f ? 0f : (float) StrictMath.log(w1);
             }
-            st.floatMultiplies += m;
+            OpCost.keyBias(st, m);
         }
         kernels.quantizeRows(b.k, 0, m * heads, headDim, b.keyInt8, cv * d, b.keyScale, cv * heads);
         kernels.quantizeRows(b.v, 0, m * heads, headDim, b.valueInt8, cv * d, b.valueScale, cv * heads);
         kernels.quantizeRows(b.q, 0, qn * heads, headDim, b.qInt8, 0, b.qScale, 0);
-        countQuant((2L * m + qn) * d, st);
+        OpCost.quantize(st, (2L * m + qn) * d);
 
         attention(qStart, m, cv, biased, c, b);
 
         if (c.kvWrite) {
             int stored = c.cache.append(layer, b.keyInt8, b.keyScale, b.valueInt8, b.valueScale, cv, m);
-            st.kvBytesWritten += (long) stored * c.cache.bytesPerPosition();
+            OpCost.kvWrite(st, stored, c.cache);
         }
 
         // Output projection and residual.
         kernels.quantizeRows(b.att, 0, qn, d, b.act, 0, b.actScale, 0);
-        countQuant((long) qn * d, st);
+        OpCost.quantize(st, (long) qn * d);
         gemm(b, qn, 0, w.wo(), b.proj, st);
         residual(b, h, qStart, qn, w.norm1Gamma(), w.norm1Beta(), st);
 
@@ -427,18 +421,17 @@ final class ForwardPass {
         int finOff = qStart * d;
         if (pre) {
             kernels.layerNormRows(h, qStart * d, qn, d, w.norm2Gamma(), w.norm2Beta(), eps, b.normed, 0);
-            countNorm(qn, st);
+            OpCost.layerNorm(st, qn, d);
             fin = b.normed;
             finOff = 0;
         }
         kernels.quantizeRows(fin, finOff, qn, d, b.act, 0, b.actScale, 0);
-        countQuant((long) qn * d, st);
+        OpCost.quantize(st, (long) qn * d);
         gemm(b, qn, 0, w.w1(), b.ffn, st);
         kernels.gelu(b.ffn, 0, qn * ffnDim, cfg.activation());
-        st.floatMultiplies += (long) qn * ffnDim * OpCost.GELU_MUL;
-        st.floatAdds += (long) qn * ffnDim * OpCost.GELU_ADD;
+        OpCost.gelu(st, (long) qn * ffnDim);
         kernels.quantizeRows(b.ffn, 0, qn, ffnDim, b.act, 0, b.actScale, 0);
-        countQuant((long) qn * ffnDim, st);
+        OpCost.quantize(st, (long) qn * ffnDim);
         gemm(b, qn, 0, w.w2(), b.proj, st);
         residual(b, h, qStart, qn, w.norm2Gamma(), w.norm2Beta(), st);
     }
@@ -446,10 +439,10 @@ final class ForwardPass {
     /** h[rows qStart..] += proj[rows 0..]; POST models then normalise those rows in place. */
     private void residual(InferBuffers b, float[] h, int qStart, int qn, float[] gamma, float[] beta, InferStats st) {
         kernels.add(b.proj, 0, h, qStart * d, qn * d);
-        st.floatAdds += (long) qn * d;
+        OpCost.residualAdd(st, (long) qn * d);
         if (!pre) {
             kernels.layerNormRows(h, qStart * d, qn, d, gamma, beta, eps, h, qStart * d);
-            countNorm(qn, st);
+            OpCost.layerNorm(st, qn, d);
         }
     }
 
@@ -500,10 +493,7 @@ final class ForwardPass {
             }
             kernels.attendBlock(at);
         }
-        st.attentionDots += dots;
-        st.macs += dots * headDim;
-        st.floatMultiplies += dots * (OpCost.SCORE_MUL + OpCost.SOFTMAX_MUL + 1 + headDim);
-        st.floatAdds += dots * (OpCost.SOFTMAX_ADD + headDim);
+        OpCost.attention(st, dots, headDim);
     }
 
     /**
@@ -533,27 +523,12 @@ final class ForwardPass {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Helpers and counters
+    // Helpers
 
     /** GEMM on rows rowOff..rowOff+m−1 of the quantized activations in {@code b.act}, counted. */
     private void gemm(InferBuffers b, int m, int rowOff, QuantizedMatrix w, float[] out, InferStats st) {
         kernels.gemm(m, b.act, rowOff * w.cols(), b.actScale, rowOff, w, out, 0);
-        long outputs = (long) m * w.rows();
-        st.gemmCalls++;
-        st.macs += outputs * w.cols();
-        st.weightBytesRead += w.byteSize();
-        st.floatMultiplies += outputs * OpCost.GEMM_OUT_MUL;
-        if (w.bias() != null) st.floatAdds += outputs;
+        OpCost.gemm(st, m, w);
     }
 
-    private void countNorm(long rows, InferStats st) {
-        st.floatMultiplies += rows * d * OpCost.NORM_MUL;
-        st.floatAdds += rows * d * OpCost.NORM_ADD;
-        st.weightBytesRead += 8L * d;
-    }
-
-    private static void countQuant(long elements, InferStats st) {
-        st.floatMultiplies += elements * OpCost.QUANT_MUL;
-        st.floatAdds += elements * OpCost.QUANT_ADD;
-    }
 }

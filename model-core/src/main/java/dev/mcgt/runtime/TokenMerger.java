@@ -39,8 +39,7 @@ final class TokenMerger {
             normalisedRows(metric, b.mergeA, na, d, b.compact);
             normalisedRows(metric, b.mergeB, nb, d, b.normed);
             kernels.dotsF32(na, nb, d, b.compact, 0, d, b.normed, 0, d, b.mergeSims, 0, nb);
-            st.floatMultiplies += (long) na * nb * d + 2L * (na + nb) * d;
-            st.floatAdds += (long) na * nb * d + (long) (na + nb) * d;
+            OpCost.mergeSimilarities(st, na, nb, d);
             for (int i = 0; i < na; i++) {
                 int best = 0;
                 float bestSim = b.mergeSims[i * nb];
@@ -75,8 +74,7 @@ final class TokenMerger {
                 }
                 b.rowWeight[t] = w;
             }
-            st.floatMultiplies += (separate ? 6L : 3L) * merges * d;
-            st.floatAdds += (separate ? 2L : 1L) * merges * d;
+            OpCost.mergeAverages(st, merges, separate, d);
             int m = 0;
             for (int r = 0; r < n; r++) {
                 if (b.mergeDrop[r]) continue;

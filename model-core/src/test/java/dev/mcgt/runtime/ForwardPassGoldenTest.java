@@ -84,7 +84,7 @@ class ForwardPassGoldenTest {
      * The pinned script. It repeats most of DeterminismTest's list on purpose: the digests pin exactly these
      * inputs, so this copy never changes when the other test's list does.
      */
-    private static List<InferInput> script(ModelWeights w) {
+    static List<InferInput> script(ModelWeights w) {
         int v = w.config().vocabSize();
         int s = w.config().seqLenMax();
         SpikePacket spikes = new SpikePacket(1, 20000, 15000, new int[] {5, 10, 15, 20},
