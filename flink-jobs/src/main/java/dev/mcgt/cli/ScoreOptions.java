@@ -109,6 +109,18 @@ public final class ScoreOptions {
                     + "never finish (stop the job, e.g. with a savepoint).")
     Long watchMillis;
 
+    @Option(names = "--incomplete-timeout", paramLabel = "MS", defaultValue = "86400000",
+            description = "Give up a document that is still incomplete MS milliseconds of processing time after its "
+                    + "last record (it becomes a reject; matters with --watch, whose input never ends); 0 = wait for "
+                    + "the end of the input (default ${DEFAULT-VALUE}, 24 h).")
+    long incompleteTimeoutMillis;
+
+    @Option(names = "--id-memory", paramLabel = "MS", defaultValue = "86400000",
+            description = "Remember a document id for MS milliseconds of processing time after its last record, to "
+                    + "reject a repeated id and to continue a document sent in parts; 0 = for the job's lifetime "
+                    + "(default ${DEFAULT-VALUE}, 24 h).")
+    long idMemoryMillis;
+
     @Option(names = "--restart-attempts", paramLabel = "N",
             description = "Failures in a row after which the job fails instead of restarting from its last "
                     + "checkpoint (streaming) or re-running the failed tasks (batch), with 1 to 10 s between attempts "
@@ -168,6 +180,13 @@ public final class ScoreOptions {
         }
         if (watchMillis != null && !streaming()) throw McgtException.badConfig("--watch needs --mode streaming");
         if (watchMillis != null && watchMillis < 10) throw McgtException.badConfig("--watch must be at least 10 ms");
+        if (incompleteTimeoutMillis < 0) {
+            throw McgtException.badConfig("--incomplete-timeout cannot be negative (0 = wait for the end of the input), got "
+                    + incompleteTimeoutMillis);
+        }
+        if (idMemoryMillis < 0) {
+            throw McgtException.badConfig("--id-memory cannot be negative (0 = for the job's lifetime), got " + idMemoryMillis);
+        }
         if (restartAttempts != null && restartAttempts < 0) throw McgtException.badConfig("--restart-attempts cannot be negative");
         if (!input.contains("://")) checkInput(Path.of(input));
         Path modelFile = ModelResolver.resolve(model);
@@ -197,7 +216,8 @@ public final class ScoreOptions {
         return new JobSettings(absolute(input), absolute(output), streaming(), scoring,
                 new InputFields(idField, textField, labelField, textPrefix.value()), maxTokens, overlap, (long) maxRecordMb << 20,
                 protoJson, emitEmbeddings, Duration.ofMillis(checkpointMillis),
-                watchMillis == null ? null : Duration.ofMillis(watchMillis));
+                watchMillis == null ? null : Duration.ofMillis(watchMillis), Duration.ofMillis(incompleteTimeoutMillis),
+                Duration.ofMillis(idMemoryMillis));
     }
 
     /**

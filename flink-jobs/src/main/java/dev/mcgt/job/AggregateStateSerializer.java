@@ -7,9 +7,11 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Base of the explicit serializers of {@link AggregateDocuments}' state ({@link PendingDocumentSerializer},
- * {@link PooledChunkSerializer}): a kind (which record), a data format (how its fields are laid out), and a
- * {@link AggregateStateSnapshot} recording both. No reflection, no Kryo; the layouts are in docs/STATE.md.
+ * Base of the explicit serializers of the job's own keyed state: {@link AggregateDocuments}'
+ * ({@link PendingDocumentSerializer}, {@link PooledChunkSerializer}) and {@link ChunkDocuments}'
+ * ({@link DocumentMemorySerializer}). Each has a kind (which record), a data format (how its fields are laid out),
+ * and an {@link AggregateStateSnapshot} recording both (the names stay those of the first users: checkpoints
+ * record the snapshot's class name). No reflection, no Kryo; the layouts are in docs/STATE.md.
  */
 abstract class AggregateStateSerializer<T> extends TypeSerializer<T> {
     private static final long serialVersionUID = 1L;
@@ -63,6 +65,7 @@ abstract class AggregateStateSerializer<T> extends TypeSerializer<T> {
         if (format != FORMAT_1) return null;
         if (PendingDocumentSerializer.KIND.equals(kind)) return PendingDocumentSerializer.INSTANCE;
         if (PooledChunkSerializer.KIND.equals(kind)) return PooledChunkSerializer.INSTANCE;
+        if (DocumentMemorySerializer.KIND.equals(kind)) return DocumentMemorySerializer.INSTANCE;
         return null;
     }
 }

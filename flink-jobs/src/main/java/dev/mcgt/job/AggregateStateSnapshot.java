@@ -8,7 +8,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * What a checkpoint records about an {@link AggregateStateSerializer}. The snapshot's own layout has its version
+ * What a checkpoint records about an {@link AggregateStateSerializer} (the aggregation's and the chunking stage's). The snapshot's own layout has its version
  * ({@link #VERSION}: the kind as UTF, then the data format as an int), apart from the data format of the values:
  * a new data format changes the payload, not the snapshot version. The same format restores as is, an older one
  * after migration (read with its serializer, rewritten with the current one), anything else is incompatible.
@@ -45,13 +45,13 @@ public final class AggregateStateSnapshot<T> implements TypeSerializerSnapshot<T
     @Override
     public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
         if (readVersion != VERSION) {
-            throw new IOException("aggregation state snapshot has version " + readVersion + "; this build reads version "
+            throw new IOException("job state snapshot has version " + readVersion + "; this build reads version "
                     + VERSION + " (a savepoint of a newer mcgt?)");
         }
         kind = in.readUTF();
         format = in.readInt();
         if (AggregateStateSerializer.of(kind, format) == null) {
-            throw new IOException("aggregation state '" + kind + "' was written in format " + format
+            throw new IOException("job state '" + kind + "' was written in format " + format
                     + ", which this build does not know (a savepoint of a newer mcgt?)");
         }
     }

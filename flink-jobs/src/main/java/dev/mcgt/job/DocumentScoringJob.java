@@ -127,7 +127,8 @@ public final class DocumentScoringJob {
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<SourceDocument>noWatermarks()
                         .withTimestampAssigner(new ByLine())).uid(UID_DOCUMENT_ORDER).name("document order")
                 .keyBy(new DocumentId(), Types.STRING)
-                .process(new ChunkDocuments(s.scoring().model(), s.maxTokens(), s.overlap(), s.fields().textPrefix()))
+                .process(new ChunkDocuments(s.scoring().model(), s.maxTokens(), s.overlap(), s.fields().textPrefix(),
+                        s.idMemory()))
                 .uid(UID_CHUNK).name("tokenize and chunk");
 
         SingleOutputStreamOperator<ChunkScore> scores = scoring.score(chunks);
@@ -136,7 +137,7 @@ public final class DocumentScoringJob {
         SingleOutputStreamOperator<DocumentScore> documents = counted
                 .keyBy(new ScoreDocId(), Types.STRING)
                 .connect(chunks.getSideOutput(JobTags.DOCUMENT_INFO).keyBy(new InfoDocId(), Types.STRING))
-                .process(new AggregateDocuments(s.prototypesJson(), s.emitEmbeddings()))
+                .process(new AggregateDocuments(s.prototypesJson(), s.emitEmbeddings(), s.incompleteTimeout()))
                 .uid(UID_AGGREGATE).name("aggregate documents");
 
         DataStream<InputReject> chunkRejects = scores.getSideOutput(OutputTags.REJECTS)

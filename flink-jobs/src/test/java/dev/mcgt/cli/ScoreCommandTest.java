@@ -57,6 +57,29 @@ class ScoreCommandTest {
         assertThat(over.out()).contains("mcgt score: 2 documents, ").contains(" 0 rejects ").contains("streaming");
     }
 
+    /** --incomplete-timeout and --id-memory reach the job's settings; negative values are one-line errors. */
+    @Test
+    void documentTimeoutsAreOptionsWithClearErrors() throws Exception {
+        Path in = input(doc("a", 30, "x"));
+        Path out = dir.resolve("out");
+        String[] base = {"--model", model.toString(), "--input", in.toString(), "--output", out.toString()};
+        dev.mcgt.job.JobSettings defaults = ScoreOptions.parse(base).resolve();
+        assertThat(defaults.incompleteTimeout()).isEqualTo(java.time.Duration.ofHours(24));
+        assertThat(defaults.idMemory()).isEqualTo(java.time.Duration.ofHours(24));
+        String[] set = java.util.stream.Stream.concat(java.util.Arrays.stream(base),
+                java.util.stream.Stream.of("--incomplete-timeout", "90000", "--id-memory", "0")).toArray(String[]::new);
+        dev.mcgt.job.JobSettings s = ScoreOptions.parse(set).resolve();
+        assertThat(s.incompleteTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(s.idMemory()).isZero();
+        for (String flag : new String[] {"--incomplete-timeout", "--id-memory"}) {
+            Cli bad = Cli.run("score", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
+                    flag, "-1");
+            assertThat(bad.code()).isNotZero();
+            assertThat(bad.errLines()).hasSize(1);
+            assertThat(bad.err()).contains(flag + " cannot be negative");
+        }
+    }
+
     /** --text-prefix on the Flink job: the same vectors as the joined text (as embed gives), in the summary. */
     @Test
     void textPrefixGoesBeforeEveryDocument() throws Exception {

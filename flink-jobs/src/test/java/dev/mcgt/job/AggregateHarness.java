@@ -7,11 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -32,10 +28,7 @@ final class AggregateHarness implements AutoCloseable {
     private AggregateHarness(AggregateDocuments fn, Backend backend, OperatorSubtaskState restore) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(fn), ChunkScore::docId,
                 DocumentInfo::id, Types.STRING);
-        Configuration c = new Configuration();
-        c.set(PipelineOptions.GENERIC_TYPES, false);
-        harness.getExecutionConfig().configure(c, AggregateHarness.class.getClassLoader());
-        harness.setStateBackend(backend == Backend.ROCKSDB ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend());
+        GoldenState.configure(harness, backend);
         harness.setup(TypeInformation.of(DocumentScore.class).createSerializer(harness.getExecutionConfig().getSerializerConfig()));
         if (restore != null) harness.initializeState(restore);
         harness.open();

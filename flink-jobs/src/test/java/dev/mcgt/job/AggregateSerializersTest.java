@@ -14,7 +14,7 @@ import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
 /**
- * The aggregation state's serializers against golden bytes ({@code golden/aggregate/<kind>-<format>.snapshot} and
+ * The job state's serializers (the aggregation's, and the chunking stage's {@link DocumentMemorySerializer}) against golden bytes ({@code golden/aggregate/<kind>-<format>.snapshot} and
  * {@code .data}, written by the build that introduced the format; {@code -Dmcgt.golden.write=true} writes missing
  * files): the stored snapshot restores a serializer that reads the stored value, and this build writes the same
  * bytes.
@@ -27,6 +27,10 @@ class AggregateSerializersTest {
     static final PendingDocument NO_INFO = new PendingDocument(null, 1, Long.MAX_VALUE, Long.MAX_VALUE);
     static final PooledChunk CHUNK = new PooledChunk(4, 3, true, true, 1234, 0, 6000, 0.1 + 0.2, true,
             new float[] {1.5f, -0f, Float.intBitsToFloat(0x7fc00001), Float.MIN_VALUE});
+
+    static final DocumentMemory MEMORY = new DocumentMemory(new OpenDocument("in/b.jsonl:3", true, 5, 410, 7, 2, "spam-ü"),
+            86_400_000L);
+    static final DocumentMemory CLOSED = new DocumentMemory(new OpenDocument("x", false, 1, 3, 0, 1, null), Long.MAX_VALUE);
 
     private static <T> byte[] data(TypeSerializer<T> s, T value) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
@@ -63,6 +67,7 @@ class AggregateSerializersTest {
     void theGoldenBytesOfFormat1Restore() throws IOException {
         golden(PendingDocumentSerializer.INSTANCE, PENDING);
         golden(PooledChunkSerializer.INSTANCE, CHUNK);
+        golden(DocumentMemorySerializer.INSTANCE, MEMORY);
     }
 
     @Test
@@ -71,6 +76,14 @@ class AggregateSerializersTest {
             byte[] b = data(PendingDocumentSerializer.INSTANCE, d);
             assertThat(PendingDocumentSerializer.INSTANCE.deserialize(new DataInputDeserializer(b))).isEqualTo(d);
         }
+        for (DocumentMemory m : new DocumentMemory[] {MEMORY, CLOSED}) {
+            byte[] b = data(DocumentMemorySerializer.INSTANCE, m);
+            assertThat(DocumentMemorySerializer.INSTANCE.deserialize(new DataInputDeserializer(b))).isEqualTo(m);
+        }
+        byte[] corrupt = data(DocumentMemorySerializer.INSTANCE, CLOSED);
+        corrupt[8] = 2;   // the open flag
+        assertThatThrownBy(() -> DocumentMemorySerializer.INSTANCE.deserialize(new DataInputDeserializer(corrupt)))
+                .isInstanceOf(IOException.class).hasMessageContaining("document memory state is corrupt");
         PooledChunk back = PooledChunkSerializer.INSTANCE.deserialize(
                 new DataInputDeserializer(data(PooledChunkSerializer.INSTANCE, CHUNK)));
         assertThat(Float.floatToRawIntBits(back.output()[2])).as("NaN payload kept").isEqualTo(0x7fc00001);

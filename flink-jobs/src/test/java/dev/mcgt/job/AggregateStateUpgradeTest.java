@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcgt.job.AggregateHarness.Backend;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,9 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AggregateStateUpgradeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path DIR = Path.of("src/test/resources/golden/aggregate");
     /** The state format of this build's AggregateDocuments (0 = the reflective records before format 1). */
     static final int CURRENT = 1;
+    private static final GoldenState GOLDEN = new GoldenState(Path.of("src/test/resources/golden/aggregate"), CURRENT);
 
     static void beforeSnapshot(AggregateHarness h) throws Exception {
         h.info(new DocumentInfo("a", "spam", "in.jsonl:1", 48, 0, 3));
@@ -65,14 +62,6 @@ class AggregateStateUpgradeTest {
         return out;
     }
 
-    private static List<String> expected(String name) throws Exception {
-        return Files.readAllLines(DIR.resolve(name), StandardCharsets.UTF_8);
-    }
-
-    private static Path snapshotFile(int format, Backend backend) {
-        return DIR.resolve("v" + format + "-" + backend.name().toLowerCase() + ".snapshot");
-    }
-
     private static AggregateDocuments function() {
         return new AggregateDocuments(null, true);
     }
@@ -92,40 +81,27 @@ class AggregateStateUpgradeTest {
             afterSnapshot(h);
             after = lines(h);
         }
-        if (Boolean.getBoolean("mcgt.golden.write")) {
-            Files.createDirectories(DIR);
-            Path file = snapshotFile(CURRENT, backend);
-            if (!Files.exists(file)) OperatorSnapshotUtil.writeStateHandle(snapshot, file.toString());
-            if (!Files.exists(DIR.resolve("before.jsonl"))) Files.write(DIR.resolve("before.jsonl"), before);
-            if (!Files.exists(DIR.resolve("after.jsonl"))) Files.write(DIR.resolve("after.jsonl"), after);
-        }
-        assertThat(before).isEqualTo(expected("before.jsonl"));
-        assertThat(after).isEqualTo(expected("after.jsonl"));
+        GOLDEN.writeIfAskedAndCheck(backend, snapshot, "before.jsonl", before, "after.jsonl", after);
     }
 
-    /** Every committed format (0 = the reflective state of the builds before format 1) on its backend. */
     static Stream<Arguments> goldenSnapshots() {
-        List<Arguments> out = new ArrayList<>();
-        for (int format = 0; format <= CURRENT; format++) {
-            for (Backend b : Backend.values()) out.add(Arguments.of(format, b));
-        }
-        return out.stream();
+        return GOLDEN.formatsAndBackends();
     }
 
     @ParameterizedTest
     @MethodSource("goldenSnapshots")
     void aGoldenSnapshotFinishesItsDocumentsExactly(int format, Backend backend) throws Exception {
-        OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(snapshotFile(format, backend).toString());
+        OperatorSubtaskState old = GOLDEN.read(format, backend);
         try (AggregateHarness h = AggregateHarness.open(function(), backend, old)) {
             afterSnapshot(h);
-            assertThat(lines(h)).isEqualTo(expected("after.jsonl"));
+            assertThat(lines(h)).isEqualTo(GOLDEN.expected("after.jsonl"));
         }
     }
 
     @ParameterizedTest
     @MethodSource("goldenSnapshots")
     void aRestoredDocumentStillExpires(int format, Backend backend) throws Exception {
-        OperatorSubtaskState old = OperatorSnapshotUtil.readStateHandle(snapshotFile(format, backend).toString());
+        OperatorSubtaskState old = GOLDEN.read(format, backend);
         try (AggregateHarness h = AggregateHarness.open(new AggregateDocuments(null, true, Duration.ofMinutes(1)),
                 backend, old)) {
             h.setProcessingTime(1_000);

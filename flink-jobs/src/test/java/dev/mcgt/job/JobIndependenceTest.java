@@ -38,6 +38,11 @@ class JobIndependenceTest {
                 () -> settings(scoring, 0, 0, Duration.ofMillis(1), null, false),
                 () -> settings(scoring, 0, 0, Duration.ofSeconds(1), Duration.ofSeconds(1), false),
                 () -> settings(scoring, 0, 0, Duration.ofSeconds(1), Duration.ofMillis(1), true),
+                () -> settings(scoring, 0, 0, Duration.ofSeconds(1), null, false)
+                        .withDocumentTimeouts(Duration.ofSeconds(-1), Duration.ZERO),
+                () -> settings(scoring, 0, 0, Duration.ofSeconds(1), null, false).withDocumentTimeouts(null, Duration.ZERO),
+                () -> settings(scoring, 0, 0, Duration.ofSeconds(1), null, false)
+                        .withDocumentTimeouts(Duration.ZERO, Duration.ofNanos(5)),
                 () -> new RunSettings("x", 0, null, null),
                 () -> new RunSettings("x", null, -1, null),
                 () -> new RunSettings(" ", null, null, null));
@@ -45,6 +50,20 @@ class JobIndependenceTest {
             assertThatThrownBy(r::run).isInstanceOf(McgtException.class)
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("--"));
         }
+    }
+
+    @Test
+    void documentTimeoutsDefaultToTheStateTtlAndReachTheirStages() {
+        ScoringSettings scoring = ScoringSettings.of(ModelSource.synthetic("micro", 1));
+        JobSettings s = settings(scoring, 0, 0, Duration.ofSeconds(1), null, false);
+        assertThat(s.incompleteTimeout()).isEqualTo(ScoringSettings.DEFAULT_STATE_TTL).isEqualTo(Duration.ofHours(24));
+        assertThat(s.idMemory()).isEqualTo(ScoringSettings.DEFAULT_STATE_TTL);
+        JobSettings t = s.withDocumentTimeouts(Duration.ZERO, Duration.ofMinutes(5));
+        assertThat(t.incompleteTimeout()).isZero();
+        assertThat(t.idMemory()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(t.withScoring(scoring.withGate(false)).idMemory()).isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> s.withDocumentTimeouts(Duration.ofMillis(-5), Duration.ZERO))
+                .hasMessageEndingWith("incomplete-document timeout must be zero (off) or positive, got PT-0.005S");
     }
 
     private static JobSettings settings(ScoringSettings scoring, int maxTokens, int overlap, Duration checkpoints,
