@@ -61,9 +61,7 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Where to write the embeddings (JSON lines); '-' for stdout.")
     Path output;
 
-    @Option(names = "--gate", paramLabel = "on|off", defaultValue = "on",
-            description = "on: the gate picks each chunk's tier; off: every chunk runs in full (default: ${DEFAULT-VALUE}).")
-    String gate;
+    @Mixin GateOption gate;
 
     @Option(names = "--policy", paramLabel = "NAME|FILE", defaultValue = "default",
             description = "default, conservative, permissive or a policy .json file (default: ${DEFAULT-VALUE}).")
@@ -90,11 +88,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        boolean gateOn = switch (gate.toLowerCase(Locale.ROOT)) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw Usage.error(spec, "--gate must be on or off, got '" + gate + "'");
-        };
+        boolean gateOn = gate.on(spec);
         if (maxTokens < 0) throw Usage.error(spec, "--max-tokens cannot be negative");
         if (overlap < 0) throw Usage.error(spec, "--overlap cannot be negative");
         Options.checkProgress(spec, progressSeconds);

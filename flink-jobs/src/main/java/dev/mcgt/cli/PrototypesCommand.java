@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,9 +37,7 @@ final class PrototypesCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where to write the prototypes JSON.")
     Path out;
 
-    @Option(names = "--gate", paramLabel = "on|off", defaultValue = "on",
-            description = "on: the gate picks each chunk's tier; off: every chunk runs in full (default: ${DEFAULT-VALUE}).")
-    String gate;
+    @Mixin GateOption gate;
 
     @Option(names = "--policy", paramLabel = "NAME|FILE", defaultValue = "default",
             description = "default, conservative, permissive or a policy .json file (default: ${DEFAULT-VALUE}); "
@@ -51,11 +48,7 @@ final class PrototypesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        boolean gateOn = switch (gate.toLowerCase(Locale.ROOT)) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw Usage.error(spec, "--gate must be on or off, got '" + gate + "'");
-        };
+        boolean gateOn = gate.on(spec);
         run.check(spec);
         GatingProfile p = PolicyResolver.resolveProfile(spec, policy);
         ScorerFactory factory = run.scorers();

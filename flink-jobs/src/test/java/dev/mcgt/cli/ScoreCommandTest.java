@@ -9,22 +9,15 @@ import dev.mcgt.testing.TinyEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mcgt score} on the embedded Flink: summary, exit codes, output-folder safety, one-line errors. */
 class ScoreCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @TempDir static Path shared;
-    static Path model;
+    static final Path model = TinyEncoder.file();
 
     @TempDir Path dir;
-
-    @BeforeAll
-    static void writeModel() {
-        model = TinyEncoder.write(shared.resolve("tiny.mcgt"));
-    }
 
     private Path input(String... lines) throws Exception {
         return Files.write(dir.resolve("docs.jsonl"), List.of(lines));

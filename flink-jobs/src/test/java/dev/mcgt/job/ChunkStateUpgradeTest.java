@@ -19,8 +19,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -42,14 +40,7 @@ class ChunkStateUpgradeTest {
     static final int CURRENT = 1;
     private static final GoldenState GOLDEN = new GoldenState(Path.of("src/test/resources/golden/chunk"), CURRENT);
 
-    @TempDir
-    static Path tmp;
-    static ModelSource model;
-
-    @BeforeAll
-    static void model() {
-        model = ModelSource.file(TinyEncoder.write(tmp.resolve("tiny.mcgt")).toString());
-    }
+    static final ModelSource model = ModelSource.file(TinyEncoder.file().toString());
 
     /** A one-input harness over a {@link ChunkDocuments}, heap or RocksDB, generic types off. */
     static KeyedOneInputStreamOperatorTestHarness<String, SourceDocument, DocumentChunk> harness(ChunkDocuments fn,

@@ -21,7 +21,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,15 +36,9 @@ class DocumentScoringJobTest {
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    @TempDir static Path shared;
-    static Path model;
+    static final Path model = TinyEncoder.file();
 
     @TempDir Path dir;
-
-    @BeforeAll
-    static void writeModel() {
-        model = TinyEncoder.write(shared.resolve("tiny.mcgt"));
-    }
 
     private static JobProgress run(JobSettings s, int parallelism) throws Exception {
         Configuration conf = new Configuration();

@@ -55,6 +55,26 @@ public final class TinyEncoder {
         return SyntheticWeights.generate(config(), 5);
     }
 
+    private static Path shared;
+
+    /**
+     * The encoder (seed 5, with its tokenizer) written once per JVM to a temporary folder that is deleted when the
+     * JVM exits: the model file the job and command tests share.
+     */
+    public static synchronized Path file() {
+        if (shared == null) {
+            try {
+                Path dir = java.nio.file.Files.createTempDirectory("tiny-encoder-");
+                dir.toFile().deleteOnExit();
+                shared = write(dir.resolve("tiny.mcgt"));
+                shared.toFile().deleteOnExit();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return shared;
+    }
+
     /** Writes the encoder with its tokenizer to {@code file}; returns the file. */
     public static Path write(Path file) {
         return write(file, 5);

@@ -54,14 +54,9 @@ final class Fixtures {
         return out;
     }
 
+    /** Cosine of two vectors: {@link dev.mcgt.scoring.Evaluation#cosine}, the one the reports use. */
     static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
+        return dev.mcgt.scoring.Evaluation.cosine(a, b);
     }
 
     static double cosine(float[] a, double[] b) {

@@ -114,14 +114,9 @@ class OnnxRuntimeParityTest {
         return EncoderArtifactParityTest.reference(env, s, ids, PoolingMode.MEAN);
     }
 
+    /** Cosine of two vectors: {@link dev.mcgt.scoring.Evaluation#cosine}, the one the reports use. */
     static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
+        return dev.mcgt.scoring.Evaluation.cosine(a, b);
     }
 
     private static double mean(double[] v) {
