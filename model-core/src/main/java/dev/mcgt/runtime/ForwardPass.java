@@ -31,24 +31,73 @@ import dev.mcgt.model.ModelWeights;
  * {@link InferStats} counters; this class computes and passes shapes, nothing else.
  */
 final class ForwardPass {
-    /** Per-call settings, held in the caller's buffers (no allocation). */
+    /**
+     * Per-call settings, held in the caller's buffers (no allocation). Only {@link #begin} and {@link #end} set them
+     * from outside; the pass itself updates {@code keep} and {@code merged} as tokens are merged.
+     */
     static final class Call {
-        GatePacket gate;
-        SpikePacket spikes;
-        int[] partitionOf;
-        boolean spikeMask;
-        boolean partitionMask;
-        int window;
-        boolean kvWrite;
-        KvCache cache;
-        InferStats stats;
-        int keep;
+        private GatePacket gate;
+        private SpikePacket spikes;
+        private int[] partitionOf;
+        private boolean spikeMask;
+        private boolean partitionMask;
+        private int window;
+        private boolean kvWrite;
+        private KvCache cache;
+        private InferStats stats;
+        private int keep;
         /** Cache positions a query may reach: window − 1 with cross-chunk context, else 0. */
-        int cacheReach;
+        private int cacheReach;
         /** Token merging of this call (tier 1 pruned), or null for none. */
-        TokenPruning pruning;
+        private TokenPruning pruning;
         /** The rows were merged: pool them weighted by {@code InferBuffers.rowWeight}. */
-        boolean merged;
+        private boolean merged;
+
+        /**
+         * Sets up one call on {@code n} tokens of {@code in}: the attention window (and the cache positions it may
+         * reach when earlier chunks are read as context), token merging or null, whether KV is written, the
+         * stream's cache, the stats to count into; marks the spike top-k positions (with a sparse mask) and the
+         * boundary tokens in {@code b}, and the partition mask when sparse attention is on and partitions are given.
+         */
+        void begin(InferInput in, int n, int window, boolean readsContext, TokenPruning pruning, boolean kvWrite,
+                   KvCache cache, InferStats stats, boolean sparseAttention, InferBuffers b) {
+            this.gate = in.gate();
+            this.spikes = in.spikes();
+            this.window = window;
+            this.cacheReach = readsContext ? window - 1 : 0;
+            this.pruning = pruning;
+            this.kvWrite = kvWrite;
+            this.cache = cache;
+            this.stats = stats;
+            SpikePacket sp = in.spikes();
+            this.spikeMask = sp != null && sp.isActive() && sp.useSparseMask();
+            if (spikeMask) {
+                for (int i = 0; i < sp.topLen(); i++) {
+                    int p = sp.topIndex(i);
+                    if (p < n) b.spikeVisible[p] = true;
+                }
+            }
+            int[] boundary = in.boundaryTokens();
+            if (boundary != null) {
+                for (int p : boundary) b.boundary[p] = true;
+            }
+            this.partitionMask = sparseAttention && in.partitionOf() != null;
+            this.partitionOf = in.partitionOf();
+        }
+
+        /** Undoes {@link #begin}: clears the marks of the call's {@code n} tokens in {@code b} and drops the references. */
+        void end(InferBuffers b, int n) {
+            for (int p = 0; p < n; p++) {
+                b.spikeVisible[p] = false;
+                b.boundary[p] = false;
+            }
+            gate = null;
+            spikes = null;
+            partitionOf = null;
+            pruning = null;
+            cache = null;
+            stats = null;
+        }
     }
 
     /** Queries whose attention scores are computed by one int8 GEMM per head. */

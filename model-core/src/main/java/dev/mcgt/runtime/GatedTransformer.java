@@ -9,7 +9,6 @@ import dev.mcgt.gate.GatePacket;
 import dev.mcgt.gate.GateReason;
 import dev.mcgt.gate.KvAction;
 import dev.mcgt.gate.Signatures;
-import dev.mcgt.gate.SpikePacket;
 import dev.mcgt.gate.TierDecision;
 import dev.mcgt.gate.TierSizes;
 import dev.mcgt.kernel.KernelProvider;
@@ -170,10 +169,11 @@ public final class GatedTransformer {
             if (kv == KvAction.FLUSH) cache.flush();
             ForwardPass.Call call = buf.call;
             try {
-                setUpCall(call, in, n, tier, kv, cache, st, buf);
+                call.begin(in, n, window(tier), readsContext, pruning != null && tier.tier() == 1 ? pruning : null,
+                        kv == KvAction.WRITE || kv == KvAction.FLUSH, cache, st, options.sparseAttention(), buf);
                 pass.run(in.tokens(), in.tokenTypes(), n, seqBudget(tier, n), layersToRun(tier), call, buf, output);
             } finally {
-                clearCall(call, buf, n);
+                call.end(buf, n);
             }
             state.cache(signature, output);
         }
@@ -197,46 +197,6 @@ public final class GatedTransformer {
     private int window(TierDecision tier) {
         if (tier.tier() == 1 && (pruning != null || truncated != null)) return config.windowNormal();
         return tier.effectiveWindow();
-    }
-
-    private void setUpCall(ForwardPass.Call c, InferInput in, int n, TierDecision tier, KvAction kv, KvCache cache,
-                           InferStats st, InferBuffers b) {
-        c.gate = in.gate();
-        c.spikes = in.spikes();
-        boolean pruned = pruning != null && tier.tier() == 1;
-        c.window = window(tier);
-        c.cacheReach = readsContext ? c.window - 1 : 0;
-        c.pruning = pruned ? pruning : null;
-        c.kvWrite = kv == KvAction.WRITE || kv == KvAction.FLUSH;
-        c.cache = cache;
-        c.stats = st;
-        SpikePacket sp = in.spikes();
-        c.spikeMask = sp != null && sp.isActive() && sp.useSparseMask();
-        if (c.spikeMask) {
-            for (int i = 0; i < sp.topLen(); i++) {
-                int p = sp.topIndex(i);
-                if (p < n) b.spikeVisible[p] = true;
-            }
-        }
-        int[] boundary = in.boundaryTokens();
-        if (boundary != null) {
-            for (int p : boundary) b.boundary[p] = true;
-        }
-        c.partitionMask = options.sparseAttention() && in.partitionOf() != null;
-        c.partitionOf = in.partitionOf();
-    }
-
-    private static void clearCall(ForwardPass.Call c, InferBuffers b, int n) {
-        for (int p = 0; p < n; p++) {
-            b.spikeVisible[p] = false;
-            b.boundary[p] = false;
-        }
-        c.gate = null;
-        c.spikes = null;
-        c.partitionOf = null;
-        c.pruning = null;
-        c.cache = null;
-        c.stats = null;
     }
 
     private void fillWitness(Witness w, GatePacket gate, TierDecision tier, KvAction kv, InferStats st,
