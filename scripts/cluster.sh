@@ -132,6 +132,12 @@ client.timeout: 10 min
 heartbeat:
   interval: 2000
   timeout: ${MCGT_HEARTBEAT_TIMEOUT_MS:-10000}
+# The classpath has a few Hadoop classes for the Parquet format only (no HDFS, no Kerberos): Flink's Hadoop security
+# module and context, and its Hadoop delegation tokens, stay off.
+security:
+  module.factory.classes: [org.apache.flink.runtime.security.modules.JaasModuleFactory, org.apache.flink.runtime.security.modules.ZookeeperModuleFactory]
+  context.factory.classes: [org.apache.flink.runtime.security.contexts.NoOpSecurityContextFactory]
+  delegation.tokens.enabled: false
 state:
   backend:
     type: rocksdb

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mcgt sql -f script.sql}: runs a Flink SQL script on the embedded Flink ({@link EmbeddedFlink}) with
  * {@code mcgt_score}, {@code mcgt_embed} and {@code mcgt_tokens} registered ({@link McgtFunctions}). The model and
- * policy are resolved and checked before the first statement runs. Statements run one after the other (an
+ * policy are resolved and checked before the first statement runs; a script that names none of the functions needs
+ * no model. Statements run one after the other (an
  * {@code INSERT} to its end); the first bad statement stops the script with one line naming it and its line.
  * STREAMING execution with checkpoints, so the filesystem connector commits its files.
  */
@@ -81,7 +82,10 @@ final class SqlCommand implements Callable<Integer> {
             if (checkpointMillis < 10) throw McgtException.badConfig("--checkpoint-interval must be at least 10 ms");
             statements = SqlScript.split(read(script));
             if (statements.isEmpty()) throw McgtException.badInput("script " + script + " holds no statement");
-            scoring = SqlScoring.fromConfig(conf::get);
+            // a script that calls no mcgt function (a format conversion, say) runs without a model
+            boolean needsModel = conf.containsKey(SqlScoring.MODEL)
+                    || statements.stream().anyMatch(st -> McgtFunctions.namedIn(st.sql()));
+            scoring = needsModel ? SqlScoring.fromConfig(conf::get) : null;
         } catch (McgtException e) {
             return usage(err, Main.describe(e));
         }
@@ -95,7 +99,7 @@ final class SqlCommand implements Callable<Integer> {
             env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
             env.enableCheckpointing(checkpointMillis, CheckpointingMode.EXACTLY_ONCE);
             StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
-            McgtFunctions.register(tEnv, scoring);
+            if (scoring != null) McgtFunctions.register(tEnv, scoring);
             for (int i = 0; i < statements.size(); i++) {
                 SqlScript.Statement st = statements.get(i);
                 TableResult r;

@@ -39,7 +39,7 @@ class SqlCommandTest {
     }
 
     /** JSON rows of every committed file under {@code folder}. */
-    private static List<JsonNode> rows(Path folder) throws Exception {
+    static List<JsonNode> rows(Path folder) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         try (Stream<Path> s = Files.walk(folder)) {
             for (Path f : s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
@@ -96,9 +96,16 @@ class SqlCommandTest {
         assertThat(r.errLines()).singleElement().satisfies(l -> assertThat(l)
                 .startsWith("mcgt sql: statement 2 (line 3 of ").contains("no_such_table"));
 
-        Cli noModel = Cli.run("sql", "-f", f.toString());
+        Path calls = dir.resolve("calls.sql");
+        Files.writeString(calls, "SELECT mcgt_tokens('alpha bravo');\n");
+        Cli noModel = Cli.run("sql", "-f", calls.toString());
         assertThat(noModel.code()).isEqualTo(2);
         assertThat(noModel.errLines()).singleElement().satisfies(l -> assertThat(l).contains("set mcgt.model"));
+
+        // a script that calls no mcgt function needs no model: the bad statement is the error
+        Cli noFunctions = Cli.run("sql", "-f", f.toString());
+        assertThat(noFunctions.code()).isEqualTo(2);
+        assertThat(noFunctions.errLines()).singleElement().satisfies(l -> assertThat(l).contains("no_such_table"));
 
         Cli noScript = Cli.run("sql", "--model", model.toString(), "-f", dir.resolve("none.sql").toString());
         assertThat(noScript.code()).isEqualTo(2);
