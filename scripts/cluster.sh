@@ -10,6 +10,13 @@
 #   scripts/cluster.sh submit [--detached] [-s SAVEPOINT [--allow-non-restored]] -- JOB OPTIONS
 #                                            flink run -c dev.mcgt.cli.JobMain mcgt-job.jar JOB OPTIONS
 #                                            (JOB OPTIONS: those of `mcgt score`, e.g. --model F --input P --output D)
+#   scripts/cluster.sh sql [--model F|minilm] [--policy P] [--set KEY=VALUE]... [-s SAVEPOINT] -f SCRIPT
+#                                            Flink's SQL client (what `sql-client.sh -j mcgt-job.jar -f SCRIPT` runs)
+#                                            against this cluster, with mcgt_score, mcgt_embed and mcgt_tokens created
+#                                            from the job jar and the mcgt.* settings (mcgt.model, mcgt.policy, ...;
+#                                            --set of other keys: Flink options) in pipeline.global-job-parameters;
+#                                            -s resumes the script's INSERT from a savepoint. Paths in SCRIPT are
+#                                            seen by the TaskManagers: make them absolute.
 #   scripts/cluster.sh list                  flink list
 #   scripts/cluster.sh savepoint JOBID       flink savepoint JOBID out/cluster/savepoints
 #   scripts/cluster.sh stop-job JOBID [--drain]
@@ -51,6 +58,7 @@ rpc_port="${MCGT_RPC_PORT:-6123}"
 rest="http://127.0.0.1:$rest_port"
 job_jar="$root/flink-jobs/$build/mcgt-job.jar"
 classpath_file="$root/flink-jobs/$build/cluster-classpath.txt"
+sql_client_classpath_file="$root/flink-jobs/$build/sql-client-classpath.txt"
 roles=(jobmanager taskmanager-1 taskmanager-2)
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
@@ -391,8 +399,73 @@ cmd_submit() {
   flink_cli "${run[@]}" --class dev.mcgt.cli.JobMain "$job_jar" "$@"
 }
 
+# Flink's SQL client in embedded mode (its own SQL gateway in this JVM) on this cluster, with the job jar (-j).
+cmd_sql() {
+  local script="" savepoint="" model="" policy="" params=() sets=()
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      -f|--file) [[ $# -ge 2 ]] || die "$1 needs a script"; script="$2"; shift 2 ;;
+      -s|--fromSavepoint) [[ $# -ge 2 ]] || die "$1 needs a savepoint path"; savepoint="$2"; shift 2 ;;
+      --model) [[ $# -ge 2 ]] || die "$1 needs a model file or minilm"; model="$2"; shift 2 ;;
+      --policy) [[ $# -ge 2 ]] || die "$1 needs a policy"; policy="$2"; shift 2 ;;
+      --set)
+        [[ $# -ge 2 && "$2" == *=* ]] || die "--set needs KEY=VALUE"
+        if [[ "$2" == mcgt.* ]]; then params+=("${2%%=*}:${2#*=}"); else sets+=("$2"); fi
+        shift 2 ;;
+      *) die "sql: unknown option '$1' (usage: sql [--model F] [--policy P] [--set K=V] [-s SAVEPOINT] -f SCRIPT)" ;;
+    esac
+  done
+  [[ -n "$script" ]] || die "sql: no script (-f SCRIPT)"
+  [[ -f "$script" ]] || die "sql: cannot read script $script"
+  need_job_jar
+  [[ -f "$sql_client_classpath_file" ]] || die "no $sql_client_classpath_file; build first (mvn -q -DskipTests install)"
+  if [[ -n "$model" ]]; then
+    [[ "$model" == minilm ]] && model="${MCGT_HOME:-$root}/models/minilm.mcgt"
+    [[ -f "$model" ]] || die "sql: no model file $model"
+    params+=("mcgt.model:$(cd -- "$(dirname -- "$model")" && pwd)/$(basename -- "$model")")
+  fi
+  if [[ -n "$policy" ]]; then
+    [[ -f "$policy" ]] && policy="$(cd -- "$(dirname -- "$policy")" && pwd)/$(basename -- "$policy")"
+    params+=("mcgt.policy:$policy")
+  fi
+  local p
+  for p in "${params[@]+"${params[@]}"}"; do
+    [[ "$p" != *[,\']* ]] || die "sql: a setting with a comma or a quote cannot go into pipeline.global-job-parameters: $p"
+  done
+  local init
+  init="$(mktemp "$cluster/tmp/sql-init.XXXXXX")"
+  {
+    echo "-- written by scripts/cluster.sh sql"
+    if [[ ${#params[@]} -gt 0 ]]; then
+      (IFS=,; echo "SET 'pipeline.global-job-parameters' = '${params[*]}';")
+    fi
+    for p in "${sets[@]+"${sets[@]}"}"; do echo "SET '${p%%=*}' = '${p#*=}';"; done
+    [[ -n "$savepoint" ]] && echo "SET 'execution.state-recovery.path' = '$savepoint';"
+    echo "CREATE TEMPORARY SYSTEM FUNCTION mcgt_score AS 'dev.mcgt.sql.McgtScoreFunction';"
+    echo "CREATE TEMPORARY SYSTEM FUNCTION mcgt_embed AS 'dev.mcgt.sql.McgtEmbedFunction';"
+    echo "CREATE TEMPORARY SYSTEM FUNCTION mcgt_tokens AS 'dev.mcgt.sql.McgtTokensFunction';"
+  } > "$init"
+  [[ -f "$conf/config.yaml" ]] || die "no $conf/config.yaml; run 'scripts/cluster.sh start' first"
+  # Flink's SQL client always loads flink-python's PythonDependencyUtils (sql-client.sh puts flink-python on its
+  # classpath); a stand-in without Python support, compiled once per cluster folder, takes its place
+  local shim="$cluster/sql-client-shim" shim_src="$root/scripts/sql-client/PythonDependencyUtils.java"
+  if [[ ! -f "$shim/org/apache/flink/python/util/PythonDependencyUtils.class" || "$shim_src" -nt "$shim" ]]; then
+    rm -rf "$shim"; mkdir -p "$shim"
+    javac -nowarn -d "$shim" -cp "$(flink_classpath)" "$shim_src" || die "sql: cannot compile $shim_src"
+  fi
+  local rc=0
+  FLINK_CONF_DIR="$conf" FLINK_PLUGINS_DIR="$cluster/plugins" MCGT_HOME="${MCGT_HOME:-$root}" \
+    java "${jdk_opens[@]}" --add-modules jdk.incubator.vector "${extra_opts[@]}" \
+      -Dlog.file="$logs/sql-client.log" -Dlog4j.configurationFile="file:$conf/log4j.properties" \
+      -cp "$(flink_classpath):$(<"$sql_client_classpath_file"):$shim" org.apache.flink.table.client.SqlClient \
+      embedded -j "$job_jar" -i "$init" -f "$script" -hist "$cluster/tmp/sql-client-history" < /dev/null || rc=$?
+  rm -f "$init"
+  return "$rc"
+}
+
 case "${1:-}" in
   start) cmd_start ;;
+  sql) shift; cmd_sql "$@" ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   submit) shift; cmd_submit "$@" ;;
@@ -411,5 +484,5 @@ case "${1:-}" in
   start-jobmanager) cmd_start_jm ;;
   latest-checkpoint) cmd_latest_checkpoint "${2:-}" ;;
   ""|-h|--help|help) sed -n '2,/^set -euo/p' "$self" | sed '$d' | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command '$1' (start|stop|status|submit|list|savepoint|stop-job|flink|kill-taskmanager|start-taskmanager|kill-jobmanager|start-jobmanager|latest-checkpoint)" ;;
+  *) die "unknown command '$1' (start|stop|status|submit|sql|list|savepoint|stop-job|flink|kill-taskmanager|start-taskmanager|kill-jobmanager|start-jobmanager|latest-checkpoint)" ;;
 esac

@@ -22,7 +22,7 @@ import org.apache.flink.types.Row;
  * <p>Output, after the {@code doc_id} partition column: one row per {@link Kind}. {@code chunk}: the chunk's
  * embedding, tier, the gate's witness (decision, reason, λ, previous λ, Δλ, spike, novelty), layers, MACs and
  * energy. {@code document}: the pooled embedding (the DataStream job's document vector, bit for bit), token,
- * chunk and MAC totals and the λ range. {@code reject}: a row or chunk that was not scored, with
+ * chunk and MAC totals and the λ range. Both carry {@code model_fingerprint}, the model that scored them. {@code reject}: a row or chunk that was not scored, with
  * {@code reject_reason} (missing id, missing/empty/too long text, no tokens, a duplicate id, a chunk the scorer
  * refused); bad rows never fail the job. Route them with {@code WHERE kind = ...}.
  *
@@ -37,7 +37,7 @@ import org.apache.flink.types.Row;
         + "reason STRING, lambda BIGINT, lambda_prev BIGINT, lambda_delta INT, spike_fired BOOLEAN, novelty_q15 INT, "
         + "cache_hit BOOLEAN, layers INT, macs BIGINT, ungated_macs BIGINT, energy_pj DOUBLE, model_upgraded BOOLEAN, "
         + "embedding ARRAY<FLOAT NOT NULL>, chunks INT, dropped_tokens INT, lambda_min BIGINT, lambda_mean DOUBLE, "
-        + "lambda_max BIGINT, reject_reason STRING>")
+        + "lambda_max BIGINT, reject_reason STRING, model_fingerprint STRING>")
 public class McgtScoreFunction extends ProcessTableFunction<Row> {
     private static final long serialVersionUID = 1L;
 
@@ -95,16 +95,16 @@ public class McgtScoreFunction extends ProcessTableFunction<Row> {
         DocumentAccumulator a = d.pooled();
         collect(Row.of(Kind.document.name(), null, d.split().kept(), null, null, null, null, null, null, null, null,
                 null, null, null, a.macs(), a.ungatedMacs(), a.energyPj(), null, boxed(a.embedding()), a.chunks(),
-                d.split().dropped(), a.lambdaMin(), a.lambdaMean(), a.lambdaMax(), null));
+                d.split().dropped(), a.lambdaMin(), a.lambdaMean(), a.lambdaMax(), null, model.fingerprint()));
     }
 
-    private static Row chunkRow(ChunkStep.Outcome o) {
+    private Row chunkRow(ChunkStep.Outcome o) {
         if (o.rejected()) return reject(-1, 0, "chunk rejected: " + o.reject());
         ChunkScore s = o.score();
         return Row.of(Kind.chunk.name(), s.chunkIndex(), s.tokens(), s.previousTier(), s.tier(), s.decision().name(),
                 s.reason().name(), s.lambda(), s.lambdaPrev(), s.lambdaDelta(), s.spikeFired(), s.noveltyQ15(),
                 s.cacheHit(), s.layers(), s.macs(), s.ungatedMacs(), s.energyPj(), s.modelUpgraded(), boxed(s.output()),
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, model.fingerprint());
     }
 
     /** A vector as the row's {@code ARRAY<FLOAT>} (rows carry arrays of objects). */
@@ -116,6 +116,6 @@ public class McgtScoreFunction extends ProcessTableFunction<Row> {
 
     private static Row reject(long chunk, int tokens, String reason) {
         return Row.of(Kind.reject.name(), chunk < 0 ? null : chunk, tokens, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, reason);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, reason, null);
     }
 }
