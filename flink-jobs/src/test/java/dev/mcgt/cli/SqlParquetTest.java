@@ -14,7 +14,6 @@ import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,15 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are pointed at a temporary folder.
  */
 class SqlParquetTest {
-    @TempDir static Path shared;
-    static Path model;
-
     @TempDir Path dir;
-
-    @BeforeAll
-    static void writeModel() {
-        model = TinyEncoder.write(shared.resolve("tiny.mcgt"));
-    }
 
     private static Path root() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
@@ -70,8 +61,9 @@ class SqlParquetTest {
 
         run("sql", "--parallelism", "1", "-f", script("json-to-parquet.sql", in).toString());
         assertThat(parquetFiles(dir.resolve("out/sql/docs-parquet"))).isPositive();
-        run("sql", "--model", model.toString(), "--parallelism", "2", "-f", script("score-parquet.sql", in).toString());
-        run("sql", "--model", model.toString(), "--parallelism", "2", "-f", script("score-json.sql", in).toString());
+        String model = TinyEncoder.file().toString();
+        run("sql", "--model", model, "--parallelism", "2", "-f", script("score-parquet.sql", in).toString());
+        run("sql", "--model", model, "--parallelism", "2", "-f", script("score-json.sql", in).toString());
 
         Map<String, float[]> json = new TreeMap<>();
         Map<String, Integer> jsonChunks = new TreeMap<>();
