@@ -52,6 +52,9 @@ import java.util.List;
  * remembered vector of the most similar computed chunk ({@code NEAREST}) or zeros ({@code NONE}). The
  * untransformed embedding-layer mean of the cheap scorer is never pooled, and a document is never without a
  * computed chunk: a chunk the gate skips while the stream remembers none runs on the ungated twin (tier 0).
+ * With a {@link HeadCoverage} rule ({@link ScorerConfig#headCoverage()}), a chunk the gate sends to tier 1 (not a
+ * cache hit) whose head covers the rest of it less than the rule's minimum also runs on the ungated twin; the
+ * coverage is computed from the embedding-layer vectors the probe already has, before any layer runs.
  * Decoders' outputs (logits) are passed through unchanged.
  *
  * <p><b>One document</b> ({@link #scoreDocument}): tokenize (models with a tokenizer), keep at most
