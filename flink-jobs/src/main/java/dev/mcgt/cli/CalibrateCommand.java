@@ -156,6 +156,14 @@ final class CalibrateCommand implements Callable<Integer> {
                     + "quarter of the chunk).")
     int lensTokens;
 
+    @Option(names = "--head-coverage", paramLabel = "F,F,...", split = ",", defaultValue = "0,0.1,0.2,0.25,0.3",
+            description = "With --target-cosine, lens variant: the shares of reducible chunks (lowest head coverage "
+                    + "first) that the head coverage rule may send to tier 0 instead of tier 1, each explored with "
+                    + "every mix; 0 is the rule off (default: ${DEFAULT-VALUE}). A chunk whose first tokens, the only "
+                    + "ones the lens tier computes, are unlike its other tokens (cosine of their mean embeddings) is "
+                    + "where a head tier loses most.")
+    List<Double> headCoverage;
+
     @Option(names = "--write-each", paramLabel = "DIR",
             description = "With --target-cosine: also write, for every explored tier-1 variant and skip rule, its "
                     + "cheapest policy that meets the targets on the sample (else its best cosine) as "
@@ -188,6 +196,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 : List.of(Usage.fromOptions(spec, () -> SkipRule.parse(skipRule)));
         if (pruneAfter < 0 || keepTokens < 0) throw Usage.error(spec, "--prune-after and --keep-tokens cannot be negative");
         if (lensTokens < -1 || lensLayers < 0) throw Usage.error(spec, "--lens-layers and --lens-tokens cannot be negative");
+        for (double h : headCoverage) if (!(h >= 0 && h < 1)) throw Usage.error(spec, "--head-coverage shares must be in [0, 1)");
         GatePolicy base = PolicyResolver.resolve(spec, basePolicy);
         ScorerFactory factory = run.scorers();
         ScorerConfig config = new ScorerConfig(run.maxTokens, run.overlap, true, UngatedMacs.NONE)
@@ -242,7 +251,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 shapeOf[i] = at;
             }
             ParallelScoring.Outcome<QualitySampler.Measured> q = ParallelScoring.run(sampleDocs, n,
-                    () -> new QualitySampler(factory, config, shapeOptions),
+                    () -> new QualitySampler(factory, config, shapeOptions, lensTier.tokens()),
                     QualitySampler::measure, "calibrate (tiers)", err, run.progressSeconds);
             if (q.results().size() != sampleDocs.size()) throw McgtException.badInput("some documents could not be scored ungated");
             search = new QualitySearch(factory.fingerprint(), calibrator, sample.streams(), q.results(), variants, shapeOf,
@@ -256,7 +265,11 @@ final class CalibrateCommand implements Callable<Integer> {
         if (quality) {
             for (GatingProfile.Variant v : variants) {
                 for (SkipRule r : rules) {
-                    for (CalibrationMix m : QualitySearch.grid(gridStep)) explored.add(search.point(v, r, m));
+                    List<Double> shares = v == GatingProfile.Variant.LENS ? headCoverage : List.of(0.0);
+                    for (double share : shares) {
+                        float min = search.headCoverageQuantile(share);
+                        for (CalibrationMix m : QualitySearch.grid(gridStep)) explored.add(search.point(v, r, m, min));
+                    }
                 }
             }
             for (QualitySearch.Point p : explored) if (better(p, chosen)) chosen = p;
@@ -290,6 +303,7 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         GatingProfile shape = search != null ? search.profile(variant, rule, base)
                 : QualitySearch.variantProfile(pruning, lensTier, variant, rule, base, null);
+        if (chosen != null) shape = shape.withHeadCoverageMin(chosen.profile().headCoverageMin());
         if (!encoder) shape = shape.forDecoder();
 
         CalibrationMix aim = quality ? chosen.aim() : requested;   // round 1 rescoring the chosen point's own policy
@@ -344,12 +358,18 @@ final class CalibrateCommand implements Callable<Integer> {
 
     /**
      * Whether {@code p} is an acceptable point that beats {@code than} (null: acceptable at all): without a MAC
-     * budget, meeting the cosine targets at fewer MACs; with one, within the budget at a higher mean cosine.
+     * budget, meeting the cosine targets at fewer MACs; with one, within the budget, meeting the targets (mean and
+     * p5) before not meeting them, then at a higher mean cosine.
      */
     private boolean better(QualitySearch.Point p, QualitySearch.Point than) {
         if (macBudget != null) {
             if (p.outcome().macRatio() > macBudget) return false;
-            return than == null || p.cosine().mean() > than.cosine().mean();
+            if (than == null) return true;
+            // within the budget, a point that meets the cosine targets (mean and p5) beats one that does not
+            boolean pm = p.meets(targetCosine, targetP5);
+            boolean tm = than.meets(targetCosine, targetP5);
+            if (pm != tm) return pm;
+            return p.cosine().mean() > than.cosine().mean();
         }
         if (!p.meets(targetCosine, targetP5)) return false;
         return than == null || p.outcome().macRatio() < than.outcome().macRatio();

@@ -52,12 +52,19 @@ final class EvalCommand implements Callable<Integer> {
                     + "last label).")
     String positiveLabel;
 
+    @Option(names = "--per-document", paramLabel = "FILE",
+            description = "Also write one JSON line per document: id, label, tokens, per chunk its tokens (and, when the first policy has "
+                    + "a truncated tier 1, its head coverage) and, per run, its tier and the cosine of its contribution to its ungated vector, and the document cosine "
+                    + "(which documents pull the p5 down, and why).")
+    java.nio.file.Path perDocument;
+
     /** What one document gave under one gated profile. */
-    private record GatedEval(float[] vector, float[] fullOnly, int[] tiers, long macs, long micros) { }
+    private record GatedEval(float[] vector, float[] fullOnly, int[] tiers, long macs, long micros, int[] chunkTiers,
+                             double[] chunkCosines) { }
 
     /** What one document gave, gated (one per profile) and ungated. */
     private record DocEval(InputDocument doc, List<GatedEval> gated, float[] ungated, long ungatedMacs, int tokens,
-                           long ungatedMicros) { }
+                           long ungatedMicros, int[] chunkTokens, double[] headCoverage) { }
 
     /** The scorers of one thread. */
     private record Pair(List<DocumentScorer> gated, DocumentScorer ungated) { }
@@ -93,6 +100,7 @@ final class EvalCommand implements Callable<Integer> {
                 outcome.seconds());
         spec.commandLine().getOut().println(Json.pretty(report));
         spec.commandLine().getOut().flush();
+        if (perDocument != null) writePerDocument(docs, names);
         err.println("mcgt eval: " + docs.size() + " documents evaluated in "
                 + String.format(java.util.Locale.ROOT, "%.1f", outcome.seconds()) + " s");
         err.flush();
@@ -102,11 +110,59 @@ final class EvalCommand implements Callable<Integer> {
     private static DocEval evaluate(Pair s, InputDocument d) {
         DocumentResult u = s.ungated().scoreDocument(d.id(), d.text());
         List<GatedEval> gated = new ArrayList<>(s.gated().size());
+        int chunks = u.chunkResults().size();
         for (DocumentScorer scorer : s.gated()) {
             DocumentResult g = scorer.scoreDocument(d.id(), d.text());
-            gated.add(new GatedEval(g.embedding(), fullChunksOnly(g), g.tierCounts(), g.macs(), g.wallMicros()));
+            int[] chunkTiers = new int[chunks];
+            double[] chunkCosines = new double[chunks];
+            for (int i = 0; i < chunks && i < g.chunkResults().size(); i++) {
+                ChunkResult c = g.chunkResults().get(i);
+                chunkTiers[i] = c.tier();
+                chunkCosines[i] = Evaluation.cosine(c.output(), u.chunkResults().get(i).output());
+            }
+            gated.add(new GatedEval(g.embedding(), fullChunksOnly(g), g.tierCounts(), g.macs(), g.wallMicros(),
+                    chunkTiers, chunkCosines));
         }
-        return new DocEval(d, gated, u.embedding(), u.macs(), u.tokens(), u.wallMicros());
+        int[] chunkTokens = new int[chunks];
+        for (int i = 0; i < chunks; i++) chunkTokens[i] = u.chunkResults().get(i).tokens();
+        // head coverage for the first run's truncated head (null without one)
+        var head = s.gated().get(0).model().options().truncatedTier();
+        double[] cover = head == null ? null : new double[chunks];
+        List<dev.mcgt.text.Chunker.Chunk> cut = head == null ? List.of() : QualitySampler.chunks(s.ungated(), d.text());
+        for (int i = 0; i < cut.size() && i < chunks; i++) cover[i] = s.ungated().headCoverage(cut.get(i).ids(), head.tokens());
+        return new DocEval(d, gated, u.embedding(), u.macs(), u.tokens(), u.wallMicros(), chunkTokens, cover);
+    }
+
+    /** The --per-document lines, in input order. */
+    private void writePerDocument(List<DocEval> docs, List<String> names) throws IOException {
+        try (var w = java.nio.file.Files.newBufferedWriter(perDocument)) {
+            for (DocEval d : docs) {
+                ObjectNode o = Json.object();
+                o.put("id", d.doc().id());
+                if (d.doc().label() != null) o.put("label", d.doc().label());
+                o.put("tokens", d.tokens());
+                var ct = o.putArray("chunkTokens");
+                for (int t : d.chunkTokens()) ct.add(t);
+                if (d.headCoverage() != null) {
+                    var hc = o.putArray("headCoverage");
+                    for (double c : d.headCoverage()) hc.add(round(c));
+                }
+                var runs = o.putArray("runs");
+                for (int r = 0; r < names.size(); r++) {
+                    GatedEval g = d.gated().get(r);
+                    ObjectNode ro = runs.addObject();
+                    ro.put("policy", names.get(r));
+                    ro.put("cosine", round(Evaluation.cosine(g.vector(), d.ungated())));
+                    ro.put("macRatio", d.ungatedMacs() == 0 ? Double.NaN : round((double) g.macs() / d.ungatedMacs()));
+                    var tiers = ro.putArray("chunkTiers");
+                    for (int t : g.chunkTiers()) tiers.add(t);
+                    var cos = ro.putArray("chunkCosines");
+                    for (double c : g.chunkCosines()) cos.add(round(c));
+                }
+                w.write(Json.line(o));
+                w.newLine();
+            }
+        }
     }
 
     /**

@@ -37,16 +37,23 @@ final class QualitySampler {
      * @param sketches each chunk's sketch
      * @param tier1    per measured tier-1 shape (in the order given), each chunk's raw tier-1 vector
      * @param macs1    per measured shape, each chunk's tier-1 MACs
+     * @param coverage each chunk's head coverage for the lens tier's head ({@link dev.mcgt.scoring.HeadCoverage})
      */
-    record Measured(DocumentResult ungated, List<float[]> sketches, List<List<float[]>> tier1, List<long[]> macs1) { }
+    record Measured(DocumentResult ungated, List<float[]> sketches, List<List<float[]>> tier1, List<long[]> macs1,
+                    float[] coverage) { }
 
     private final DocumentScorer ungated;
     private final List<GatedTransformer> shapes = new ArrayList<>();
     private final List<InferBuffers> buffers = new ArrayList<>();
     private final InferOutput out;
+    private final int coverageHead;
 
-    /** @param shapes the runtime options of each tier-1 shape to measure */
-    QualitySampler(ScorerFactory factory, ScorerConfig base, List<RuntimeOptions> shapes) {
+    /**
+     * @param shapes       the runtime options of each tier-1 shape to measure
+     * @param coverageHead the head (tokens) whose coverage of each chunk is measured
+     */
+    QualitySampler(ScorerFactory factory, ScorerConfig base, List<RuntimeOptions> shapes, int coverageHead) {
+        this.coverageHead = coverageHead;
         this.ungated = factory.scorer(ALL_TIER1, new ScorerConfig(base.maxTokens(), base.chunkOverlap(), false,
                 UngatedMacs.ANALYTIC).withTextPrefix(base.textPrefix()));
         LoadedModel m = factory.model();
@@ -64,6 +71,8 @@ final class QualitySampler {
         if (chunks.size() != u.chunks()) throw new IllegalStateException("chunking differs between runs");
         List<float[]> sketches = new ArrayList<>(chunks.size());
         for (Chunker.Chunk c : chunks) sketches.add(ungated.sketch(c.ids()));
+        float[] coverage = new float[chunks.size()];
+        for (int i = 0; i < coverage.length; i++) coverage[i] = ungated.headCoverage(chunks.get(i).ids(), coverageHead);
         List<List<float[]>> tier1 = new ArrayList<>();
         List<long[]> macs = new ArrayList<>();
         for (int s = 0; s < shapes.size(); s++) {
@@ -71,7 +80,7 @@ final class QualitySampler {
             tier1.add(tier1(shapes.get(s), buffers.get(s), chunks, m));
             macs.add(m);
         }
-        return new Measured(u, sketches, tier1, macs);
+        return new Measured(u, sketches, tier1, macs, coverage);
     }
 
     private List<float[]> tier1(GatedTransformer model, InferBuffers b, List<Chunker.Chunk> chunks, long[] macs) {

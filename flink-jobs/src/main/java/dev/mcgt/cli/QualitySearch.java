@@ -13,6 +13,7 @@ import dev.mcgt.runtime.TokenPruning;
 import dev.mcgt.runtime.TruncatedTier;
 import dev.mcgt.scoring.Evaluation;
 import dev.mcgt.scoring.GatingProfile;
+import dev.mcgt.scoring.HeadCoverage;
 import dev.mcgt.scoring.QualityReplay;
 import dev.mcgt.scoring.SkipRule;
 import dev.mcgt.scoring.TunedLens;
@@ -85,7 +86,7 @@ final class QualitySearch {
             QualitySampler.Measured m = measured.get(i);
             docs.add(new QualityReplay.Document(signals.get(i), m.sketches(), QualitySampler.tier0(m.ungated()),
                     m.tier1().get(shape), QualitySampler.macs0(m.ungated()), m.macs1().get(shape),
-                    m.ungated().embedding(), null));
+                    m.ungated().embedding(), null, m.coverage()));
         }
         return new QualityReplay(docs, calibrator);
     }
@@ -168,7 +169,7 @@ final class QualitySearch {
                 mapped.add(doc.macs1()[c] < doc.macs0()[c] ? half[d % FOLDS].map(x, doc.sketches().get(c)) : x);
             }
             docs.add(new QualityReplay.Document(doc.signals(), doc.sketches(), doc.tier0(), mapped, doc.macs0(),
-                    doc.macs1(), doc.ungated(), doc.label()));
+                    doc.macs1(), doc.ungated(), doc.label(), doc.coverage()));
         }
         QualityReplay x = new QualityReplay(docs, calibrator);
         lensed.put(v, x);
@@ -189,8 +190,31 @@ final class QualitySearch {
 
     /** Replays one profile whose thresholds are chosen for {@code aim}. */
     Point point(GatingProfile.Variant v, SkipRule rule, CalibrationMix aim) {
+        return point(v, rule, aim, 0f);
+    }
+
+    /** Replays one profile whose thresholds are chosen for {@code aim}, with a head coverage minimum (0: none). */
+    Point point(GatingProfile.Variant v, SkipRule rule, CalibrationMix aim, float headCoverageMin) {
         GatePolicy policy = calibrator.calibrate(sample, aim, 0.0).policy();
-        return evaluate(profile(v, rule, policy), aim);
+        return evaluate(profile(v, rule, policy).withHeadCoverageMin(headCoverageMin), aim);
+    }
+
+    /**
+     * The head coverage below which the given fraction of the sample's chunks lies, among the chunks longer than
+     * the lens tier's head (those tier 1 would reduce); 0 for a fraction of 0. A coverage minimum chosen so sends
+     * about that fraction of the reducible tier-1 chunks to tier 0.
+     */
+    float headCoverageQuantile(double fraction) {
+        if (fraction <= 0) return 0f;
+        List<Float> c = new ArrayList<>();
+        for (QualityReplay.Document d : any().documents()) {
+            if (d.coverage() == null) return 0f;
+            for (int i = 0; i < d.coverage().length; i++) if (d.macs1()[i] < d.macs0()[i]) c.add(d.coverage()[i]);
+        }
+        if (c.isEmpty()) return 0f;
+        java.util.Collections.sort(c);
+        int k = (int) Math.min(c.size() - 1, Math.floor(fraction * c.size()));
+        return Math.min(1f, Math.max(Math.ulp(0f), c.get(k)));
     }
 
     /**
@@ -200,7 +224,8 @@ final class QualitySearch {
      */
     Point evaluate(GatingProfile p, CalibrationMix aim) {
         QualityReplay r = p.lens() == null ? raw.get(p.variant()) : crossFitted(p.variant());
-        QualityReplay.Outcome o = r.replay(p.policy(), null, p.skipRule());
+        HeadCoverage h = p.headCoverageMin() > 0f ? new HeadCoverage(p.truncated().tokens(), p.headCoverageMin()) : null;
+        QualityReplay.Outcome o = r.replay(p.policy(), null, p.skipRule(), h);
         return new Point(p, aim, o, Evaluation.cosines(o.vectors(), r.ungatedVectors()), classify(o.vectors()));
     }
 
@@ -244,6 +269,7 @@ final class QualitySearch {
         ObjectNode o = Json.object();
         o.put("variant", p.profile().variant().label());
         o.put("skipRule", p.profile().skipRule().label());
+        if (p.profile().headCoverageMin() > 0f) o.put("headCoverageMin", p.profile().headCoverageMin());
         o.put("aim", p.aim().toString());
         long[] t = p.outcome().tiers();
         long total = t[0] + t[1] + t[2] + t[3];

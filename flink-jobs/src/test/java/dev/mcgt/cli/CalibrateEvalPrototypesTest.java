@@ -154,6 +154,35 @@ class CalibrateEvalPrototypesTest {
     }
 
     @Test
+    void evalPerDocumentLinesAddUpToTheReport() throws Exception {
+        Path lines = dir.resolve("per-doc.jsonl");
+        Cli r = Cli.run("eval", "--model", model.toString(), "--input", docs.toString(), "--per-document", lines.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = json(r.out());
+        List<String> rows = java.nio.file.Files.readAllLines(lines);
+        assertThat(rows).hasSize(40);
+        long chunks = 0;
+        double cosines = 0;
+        for (String row : rows) {
+            JsonNode d = json(row);
+            JsonNode run = d.get("runs").get(0);
+            int n = d.get("chunkTokens").size();
+            assertThat(n).isPositive();
+            assertThat(run.get("chunkTiers").size()).isEqualTo(n);
+            assertThat(run.get("chunkCosines").size()).isEqualTo(n);
+            for (int i = 0; i < n; i++) {
+                // a tier-0 chunk contributes its ungated vector itself
+                if (run.get("chunkTiers").get(i).asInt() == 0) assertThat(run.get("chunkCosines").get(i).asDouble()).isEqualTo(1.0);
+            }
+            chunks += n;
+            cosines += run.get("cosine").asDouble();
+        }
+        assertThat(chunks).isEqualTo(report.get("chunks").asLong());
+        assertThat(cosines / rows.size()).isCloseTo(report.get("cosine").get("mean").asDouble(),
+                org.assertj.core.api.Assertions.within(1e-3));
+    }
+
+    @Test
     void evalWithoutLabelsSkipsClassificationAndChecksThePositiveLabel() throws Exception {
         List<String> unlabelled = new ArrayList<>();
         for (String l : LabelledCorpus.documents(4, 9)) unlabelled.add(l.replaceAll("\"label\":\"[a-z]+\",", ""));

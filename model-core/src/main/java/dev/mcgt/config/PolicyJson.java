@@ -35,7 +35,8 @@ public final class PolicyJson {
     private static final RecordComponent[] FIELDS = GatePolicy.class.getRecordComponents();
 
     /** Top-level fields of a gating profile that a policy file may carry besides the thresholds. */
-    public static final Set<String> PROFILE_FIELDS = Set.of("tier1", "skipRule", "crossChunkContext", "lens");
+    public static final Set<String> PROFILE_FIELDS = Set.of("tier1", "skipRule", "crossChunkContext", "lens",
+            "headCoverage");
 
     private PolicyJson() { }
 

@@ -52,6 +52,9 @@ import java.util.List;
  * remembered vector of the most similar computed chunk ({@code NEAREST}) or zeros ({@code NONE}). The
  * untransformed embedding-layer mean of the cheap scorer is never pooled, and a document is never without a
  * computed chunk: a chunk the gate skips while the stream remembers none runs on the ungated twin (tier 0).
+ * With a {@link HeadCoverage} rule ({@link ScorerConfig#headCoverage()}), a chunk the gate sends to tier 1 (not a
+ * cache hit) whose head covers the rest of it less than the rule's minimum also runs on the ungated twin; the
+ * coverage is computed from the embedding-layer vectors the probe already has, before any layer runs.
  * Decoders' outputs (logits) are passed through unchanged.
  *
  * <p><b>One document</b> ({@link #scoreDocument}): tokenize (models with a tokenizer), keep at most
@@ -94,6 +97,8 @@ public final class DocumentScorer {
     private final float[] vectors;
     private final float[] sketch;
     private final float[] contribution;
+    private final float[] headSum;
+    private final float[] restSum;
     private final int dim;
     private final int[] edgeIds = new int[CoherenceReport.MAX_TOP_EDGE_IDS];
 
@@ -138,6 +143,8 @@ public final class DocumentScorer {
         this.vectors = new float[config.seqLenMax() * dim];
         this.sketch = new float[dim];
         this.contribution = new float[config.outputSize()];
+        this.headSum = new float[dim];
+        this.restSum = new float[dim];
         TunedLens lens = scorerConfig.lens();
         if (lens != null) {
             if (!config.isEncoder()) throw McgtException.badConfig("a lens maps encoder chunk vectors; this model is a decoder");
@@ -225,7 +232,13 @@ public final class DocumentScorer {
             GatePacket gate = probe.gatePacket(lambdaPrev);
             InferInput in = new InferInput(chunkTokenIds, typeIds, gate, spikes, false, 0L, boundaryTokens(n),
                     model.options().sparseAttention() ? partitions(n) : null, topEdgeIds());
-            model.infer(in, inferState, buffers, out);
+            if (encoder && promotedByHeadCoverage(in, inferState, n)) {
+                // tier 1 would compute only a head that does not stand for the chunk: tier 0 instead
+                ungated.infer(InferInput.of(chunkTokenIds, GatePacket.of(lambda, lambda)).withTokenTypes(typeIds),
+                        inferState, buffers, out);
+            } else {
+                model.infer(in, inferState, buffers, out);
+            }
             if (encoder && out.stats().skipped() && state.poolingMemory().isEmpty()) {
                 // the document has no computed chunk yet: this one runs in full
                 ungated.infer(InferInput.of(chunkTokenIds, GatePacket.of(lambda, lambda)).withTokenTypes(typeIds),
@@ -251,6 +264,33 @@ public final class DocumentScorer {
                 spikes == null ? 0 : spikes.noveltyQ15(), spikes == null ? 0 : spikes.rateQ15(), stats.macs(),
                 ungatedMacs, stats.weightBytesRead() + stats.kvBytesRead() + stats.kvBytesWritten(),
                 stats.estimatedEnergyPicojoules(), wall, upgraded, vector, out.witness().copy(), stats.copy());
+    }
+
+    /**
+     * Whether the head coverage rule sends this chunk to tier 0: the gate would run it at tier 1 (not a skip, not
+     * a cache hit) and its head covers the rest of it less than the rule's minimum ({@link HeadCoverage}).
+     */
+    private boolean promotedByHeadCoverage(InferInput in, InferState inferState, int n) {
+        HeadCoverage rule = scorerConfig.headCoverage();
+        if (rule == null || n <= rule.headTokens()) return false;
+        var tier = model.controller().evaluate(in.gate(), in.spikes());
+        if (tier.tier() != 1) return false;
+        if (model.options().skipOnCacheHit() && !in.gate().forceSafe()
+                && inferState.hasCachedFor(in.hasSignature() ? in.signature() : dev.mcgt.gate.Signatures.ofTokens(in.tokens()))) {
+            return false;
+        }
+        return rule.promotes(HeadCoverage.coverage(vectors, n, dim, rule.headTokens(), headSum, restSum));
+    }
+
+    /**
+     * A chunk's head coverage for a head of {@code headTokens} ({@link HeadCoverage#coverage}, on the chunk's
+     * embedding-layer vectors without positions, as the scorer computes it).
+     */
+    public float headCoverage(int[] chunkTokenIds, int headTokens) {
+        int n = chunkTokenIds.length;
+        float[] v = new float[n * dim];
+        TokenGraph.embeddingVectors(weights, chunkTokenIds, 0, n, false, v);
+        return HeadCoverage.coverage(v, n, dim, headTokens, new float[dim], new float[dim]);
     }
 
     /** What this encoder chunk puts into its document (see the class comment); remembers computed chunks. */

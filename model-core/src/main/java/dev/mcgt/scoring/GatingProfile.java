@@ -20,9 +20,12 @@ import java.util.Locale;
  * @param lens     the map of tier-1 vectors into the final space, or null
  * @param skipRule what a skipped chunk contributes
  * @param context  cross-chunk context
+ * @param headCoverageMin for a truncated tier 1 with its own sizes: a chunk the gate sends to tier 1 whose head
+ *                 (the tokens that tier keeps) covers the rest of the chunk less well than this
+ *                 ({@link HeadCoverage}) runs at tier 0 instead; 0 for off
  */
 public record GatingProfile(GatePolicy policy, TokenPruning pruning, TruncatedTier truncated, TunedLens lens,
-                            SkipRule skipRule, CrossChunkContext context) {
+                            SkipRule skipRule, CrossChunkContext context, float headCoverageMin) {
 
     /** Tier-1 token pruning when a profile does not say: 1 block on every token, then 32 tokens. */
     public static final TokenPruning DEFAULT_PRUNING = new TokenPruning(1, 32);
@@ -69,7 +72,19 @@ public record GatingProfile(GatePolicy policy, TokenPruning pruning, TruncatedTi
         if (skipRule == null) throw McgtException.badConfig("a gating profile needs a skip rule");
         if (context == null) throw McgtException.badConfig("a gating profile needs a cross-chunk context choice");
         if (pruning != null && truncated != null) throw McgtException.badConfig("tier 1 is either pruned or truncated, not both");
+        if (!(headCoverageMin >= 0f && headCoverageMin <= 1f)) {
+            throw McgtException.badConfig("head coverage minimum must be in [0, 1], got " + headCoverageMin);
+        }
+        if (headCoverageMin > 0f && truncated == null) {
+            throw McgtException.badConfig("a head coverage rule needs a tier 1 with its own truncated sizes (the lens variant)");
+        }
         policy.validate();
+    }
+
+    /** Without a head coverage rule. */
+    public GatingProfile(GatePolicy policy, TokenPruning pruning, TruncatedTier truncated, TunedLens lens,
+                         SkipRule skipRule, CrossChunkContext context) {
+        this(policy, pruning, truncated, lens, skipRule, context, 0f);
     }
 
     /** A policy with the defaults: pruned tier 1 ({@link #DEFAULT_PRUNING}), nearest skip rule, model's context. */
@@ -98,26 +113,33 @@ public record GatingProfile(GatePolicy policy, TokenPruning pruning, TruncatedTi
 
     /** Decoders have no pooled vector to prune or map: their profile runs the truncated tier 1 without a lens. */
     public GatingProfile forDecoder() {
-        return new GatingProfile(policy, null, null, null, skipRule, context);
+        return new GatingProfile(policy, null, null, null, skipRule, context, 0f);
     }
 
-    public GatingProfile withPolicy(GatePolicy v) { return new GatingProfile(v, pruning, truncated, lens, skipRule, context); }
+    public GatingProfile withPolicy(GatePolicy v) { return new GatingProfile(v, pruning, truncated, lens, skipRule, context, headCoverageMin); }
 
     /** With token pruning (and the model's truncated sizes dropped), or none. */
     public GatingProfile withPruning(TokenPruning v) {
-        return new GatingProfile(policy, v, v == null ? truncated : null, lens, skipRule, context);
+        return new GatingProfile(policy, v, v == null ? truncated : null, lens, skipRule, context,
+                v == null ? headCoverageMin : 0f);
     }
 
     /** With the truncated tier's own sizes (and no pruning), or the model's. */
     public GatingProfile withTruncated(TruncatedTier v) {
-        return new GatingProfile(policy, v == null ? pruning : null, v, lens, skipRule, context);
+        return new GatingProfile(policy, v == null ? pruning : null, v, lens, skipRule, context,
+                v == null ? 0f : headCoverageMin);
     }
 
-    public GatingProfile withLens(TunedLens v) { return new GatingProfile(policy, pruning, truncated, v, skipRule, context); }
+    public GatingProfile withLens(TunedLens v) { return new GatingProfile(policy, pruning, truncated, v, skipRule, context, headCoverageMin); }
 
-    public GatingProfile withSkipRule(SkipRule v) { return new GatingProfile(policy, pruning, truncated, lens, v, context); }
+    public GatingProfile withSkipRule(SkipRule v) { return new GatingProfile(policy, pruning, truncated, lens, v, context, headCoverageMin); }
 
-    public GatingProfile withContext(CrossChunkContext v) { return new GatingProfile(policy, pruning, truncated, lens, skipRule, v); }
+    public GatingProfile withContext(CrossChunkContext v) { return new GatingProfile(policy, pruning, truncated, lens, skipRule, v, headCoverageMin); }
+
+    /** With a head coverage rule (0: off; needs truncated sizes). */
+    public GatingProfile withHeadCoverageMin(float v) {
+        return new GatingProfile(policy, pruning, truncated, lens, skipRule, context, v);
+    }
 
     /** {@code base} with this profile's tier-1 shape (pruning or truncated sizes) and cross-chunk context. */
     public RuntimeOptions runtimeOptions(RuntimeOptions base) {
@@ -127,13 +149,15 @@ public record GatingProfile(GatePolicy policy, TokenPruning pruning, TruncatedTi
 
     /** {@code base} with this profile's skip rule and lens. */
     public ScorerConfig scorerConfig(ScorerConfig base) {
-        return base.withSkipRule(skipRule).withLens(lens);
+        return base.withSkipRule(skipRule).withLens(lens)
+                .withHeadCoverage(headCoverageMin > 0f ? new HeadCoverage(truncated.tokens(), headCoverageMin) : null);
     }
 
     /** One line for reports: variant, pruning, skip rule. */
     public String describe() {
         String p = pruning != null ? " (" + pruning.describe() + ")"
                 : truncated != null ? " (" + truncated.layers() + " layer(s) on " + truncated.tokens() + " tokens)" : "";
-        return variant().label() + p + ", skip " + skipRule.label();
+        return variant().label() + p + ", skip " + skipRule.label()
+                + (headCoverageMin > 0f ? ", tier 0 below head coverage " + headCoverageMin : "");
     }
 }

@@ -34,6 +34,7 @@ import java.util.Set;
  *           "keepTokens": [64, 32, 16],                    (tokens left after each block from afterLayers on)
  *           "proportionalAttention": true, "mergeBy": "hidden" | "keys"}
  * "skipRule": "nearest" | "none"
+ * "headCoverage": {"minCosine": 0.71}   (optional; a truncated tier 1 only: {@link HeadCoverage})
  * "crossChunkContext": "model-default" | "on" | "off"
  * "lens": {"format": "mcgt-lens", "version": 1, "modelFingerprint": "…", "source": "truncated" | "pruned",
  *          "dimension": d, "ridge": α, "pairs": n,
@@ -88,6 +89,7 @@ public final class GatingProfileJson {
             root.put("skipRule", p.skipRule().label());
             root.put("crossChunkContext", contextLabel(p.context()));
             if (p.lens() != null) root.set("lens", lensNode(p.lens()));
+            if (p.headCoverageMin() > 0f) root.putObject("headCoverage").put("minCosine", p.headCoverageMin());
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a gating profile", e);
@@ -146,6 +148,17 @@ public final class GatingProfileJson {
         }
         JsonNode l = root.get("lens");
         if (l != null) p = p.withLens(lens(l));
+        JsonNode h = root.get("headCoverage");
+        if (h != null) {
+            if (!h.isObject()) throw McgtException.badConfig("policy field 'headCoverage' must be an object");
+            only(h, "headCoverage", Set.of("minCosine"));
+            JsonNode m = h.get("minCosine");
+            if (m == null || !m.isNumber()) throw McgtException.badConfig("policy field 'headCoverage.minCosine' must be a number");
+            if (p.truncated() == null) {
+                throw McgtException.badConfig("policy field 'headCoverage' needs a tier1 section with layers and tokens");
+            }
+            p = p.withHeadCoverageMin(m.floatValue());
+        }
         if (variant.usesLens() && p.lens() == null) {
             throw McgtException.badConfig("policy: tier-1 variant " + variant.label() + " needs a 'lens' section (from mcgt calibrate)");
         }

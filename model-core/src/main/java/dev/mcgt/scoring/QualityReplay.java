@@ -29,15 +29,24 @@ public final class QualityReplay {
      * @param macs1    each chunk's tier-1 MACs
      * @param ungated  the ungated document vector
      * @param label    the document's label, or null
+     * @param coverage each chunk's head coverage for the truncated tier's head ({@link HeadCoverage}), or null
      */
     public record Document(List<CalibrationChunk> signals, List<float[]> sketches, List<float[]> tier0,
-                           List<float[]> tier1, long[] macs0, long[] macs1, float[] ungated, String label) {
+                           List<float[]> tier1, long[] macs0, long[] macs1, float[] ungated, String label,
+                           float[] coverage) {
         /** Checks that every list has one entry per chunk. */
         public Document {
             int n = signals.size();
-            if (sketches.size() != n || tier0.size() != n || tier1.size() != n || macs0.length != n || macs1.length != n) {
+            if (sketches.size() != n || tier0.size() != n || tier1.size() != n || macs0.length != n || macs1.length != n
+                    || (coverage != null && coverage.length != n)) {
                 throw McgtException.badInput("replay document: one sketch, vector and MAC count per chunk is needed");
             }
+        }
+
+        /** Without head coverages. */
+        public Document(List<CalibrationChunk> signals, List<float[]> sketches, List<float[]> tier0,
+                        List<float[]> tier1, long[] macs0, long[] macs1, float[] ungated, String label) {
+            this(signals, sketches, tier0, tier1, macs0, macs1, ungated, label, null);
         }
     }
 
@@ -72,12 +81,24 @@ public final class QualityReplay {
 
     /** Replays {@code policy} with a lens (or null) on the tier-1 vectors and a skip rule. */
     public Outcome replay(GatePolicy policy, TunedLens lens, SkipRule rule) {
+        return replay(policy, lens, rule, null);
+    }
+
+    /**
+     * Replays {@code policy} with a lens (or null), a skip rule and a head coverage rule (or null: a tier-1 chunk
+     * whose coverage is below the rule's minimum runs at tier 0, as in the scorer; needs the documents' coverages).
+     */
+    public Outcome replay(GatePolicy policy, TunedLens lens, SkipRule rule, HeadCoverage headCoverage) {
         long[] tiers = new long[4];
         long macs = 0;
         long ungated = 0;
         List<float[]> vectors = new ArrayList<>(documents.size());
         for (Document d : documents) {
             int[] t = calibrator.replayStream(d.signals(), policy);
+            if (headCoverage != null) {
+                if (d.coverage() == null) throw McgtException.badInput("replay: a head coverage rule needs the chunks' coverages");
+                for (int i = 0; i < t.length; i++) if (t[i] == 1 && headCoverage.promotes(d.coverage()[i])) t[i] = 0;
+            }
             int width = d.ungated().length;
             PoolingMemory memory = new PoolingMemory(PoolingMemory.DEFAULT_CAPACITY, d.sketches().get(0).length, width);
             DocumentAccumulator acc = new DocumentAccumulator(width);

@@ -15,9 +15,10 @@ import dev.mcgt.McgtException;
  * @param textPrefix   text whose tokens go before every text document's own (e5's {@code "passage: "}, bge's
  *                     query instruction), "" for none; counted in {@code maxTokens}; token ids given directly
  *                     ({@link DocumentScorer#scoreDocument(String, int[])}) get none
+ * @param headCoverage the rule that sends a tier-1 chunk whose head does not cover it to tier 0, or null for none
  */
 public record ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, UngatedMacs ungatedMacs, SkipRule skipRule,
-                           TunedLens lens, String textPrefix) {
+                           TunedLens lens, String textPrefix, HeadCoverage headCoverage) {
 
     /** Validates every field with a one-line message. */
     public ScorerConfig {
@@ -26,6 +27,12 @@ public record ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, Ungate
         if (ungatedMacs == null) throw McgtException.badConfig("the ungated MAC mode must be set");
         if (skipRule == null) throw McgtException.badConfig("the skip rule must be set");
         if (textPrefix == null) textPrefix = "";
+    }
+
+    /** No head coverage rule. */
+    public ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, UngatedMacs ungatedMacs, SkipRule skipRule,
+                        TunedLens lens, String textPrefix) {
+        this(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, lens, textPrefix, null);
     }
 
     /** No text prefix. */
@@ -44,19 +51,23 @@ public record ScorerConfig(int maxTokens, int chunkOverlap, boolean gate, Ungate
         return new ScorerConfig(0, 0, true, UngatedMacs.ANALYTIC);
     }
 
-    public ScorerConfig withMaxTokens(int v) { return new ScorerConfig(v, chunkOverlap, gate, ungatedMacs, skipRule, lens, textPrefix); }
+    public ScorerConfig withMaxTokens(int v) { return new ScorerConfig(v, chunkOverlap, gate, ungatedMacs, skipRule, lens, textPrefix, headCoverage); }
 
-    public ScorerConfig withChunkOverlap(int v) { return new ScorerConfig(maxTokens, v, gate, ungatedMacs, skipRule, lens, textPrefix); }
+    public ScorerConfig withChunkOverlap(int v) { return new ScorerConfig(maxTokens, v, gate, ungatedMacs, skipRule, lens, textPrefix, headCoverage); }
 
-    public ScorerConfig withGate(boolean v) { return new ScorerConfig(maxTokens, chunkOverlap, v, ungatedMacs, skipRule, lens, textPrefix); }
+    public ScorerConfig withGate(boolean v) { return new ScorerConfig(maxTokens, chunkOverlap, v, ungatedMacs, skipRule, lens, textPrefix, headCoverage); }
 
-    public ScorerConfig withUngatedMacs(UngatedMacs v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, v, skipRule, lens, textPrefix); }
+    public ScorerConfig withUngatedMacs(UngatedMacs v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, v, skipRule, lens, textPrefix, headCoverage); }
 
-    public ScorerConfig withSkipRule(SkipRule v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, v, lens, textPrefix); }
+    public ScorerConfig withSkipRule(SkipRule v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, v, lens, textPrefix, headCoverage); }
 
-    public ScorerConfig withLens(TunedLens v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, v, textPrefix); }
+    public ScorerConfig withLens(TunedLens v) { return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, v, textPrefix, headCoverage); }
+
+    public ScorerConfig withHeadCoverage(HeadCoverage v) {
+        return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, lens, textPrefix, v);
+    }
 
     public ScorerConfig withTextPrefix(String v) {
-        return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, lens, v);
+        return new ScorerConfig(maxTokens, chunkOverlap, gate, ungatedMacs, skipRule, lens, v, headCoverage);
     }
 }

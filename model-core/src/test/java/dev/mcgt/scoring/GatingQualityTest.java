@@ -161,7 +161,7 @@ class GatingQualityTest {
         DocumentScorer probe = scorer(GatingProfile.of(probeOnly).withPruning(null), true, KernelProvider.scalar());
         DocumentScorer ungated = scorer(GatingProfile.of(OPEN), false, KernelProvider.scalar());
         TokenPruning pruning = new TokenPruning(1, 5);
-        TruncatedTier shallow = new TruncatedTier(1, 16);
+        TruncatedTier shallow = new TruncatedTier(1, 6);   // 1 layer on a head of 6 of the 16 tokens
         GatedTransformer pruned = new GatedTransformer(TINY_BERT, ALL_TIER1,
                 RuntimeOptions.defaults().withTokenPruning(pruning), KernelProvider.scalar());
         GatedTransformer truncated = new GatedTransformer(TINY_BERT, ALL_TIER1,
@@ -173,6 +173,7 @@ class GatingQualityTest {
         List<QualityReplay.Document> propDocs = new ArrayList<>();
         List<QualityReplay.Document> prunedDocs = new ArrayList<>();
         List<QualityReplay.Document> truncDocs = new ArrayList<>();
+        List<Float> allCover = new ArrayList<>();
         Calibrator calibrator = new Calibrator(GatePolicy.defaults(), SpikeDetectorConfig.fromPolicy(probeOnly).rateShift());
         for (String t : texts) {
             DocumentResult m = probe.scoreDocument("d", t);
@@ -195,6 +196,7 @@ class GatingQualityTest {
             long[] macsT = new long[chunks.size()];
             List<float[]> pp = new ArrayList<>();
             long[] macsPP = new long[chunks.size()];
+            float[] cover = new float[chunks.size()];
             for (int i = 0; i < chunks.size(); i++) {
                 int[] ids = chunks.get(i).ids();
                 sketches.add(ungated.sketch(ids));
@@ -203,10 +205,12 @@ class GatingQualityTest {
                 p1.add(tier1(pruned, ids, macsP, i));
                 t1.add(tier1(truncated, ids, macsT, i));
                 pp.add(tier1(prunedProportional, ids, macsPP, i));
+                cover[i] = ungated.headCoverage(ids, shallow.tokens());
+                allCover.add(cover[i]);
             }
             propDocs.add(new QualityReplay.Document(sig, sketches, tier0, pp, macs0, macsPP, u.embedding(), null));
             prunedDocs.add(new QualityReplay.Document(sig, sketches, tier0, p1, macs0, macsP, u.embedding(), null));
-            truncDocs.add(new QualityReplay.Document(sig, sketches, tier0, t1, macs0, macsT, u.embedding(), null));
+            truncDocs.add(new QualityReplay.Document(sig, sketches, tier0, t1, macs0, macsT, u.embedding(), null, cover));
         }
         GatePolicy policy = calibrator.calibrate(new CalibrationSample(signals), new CalibrationMix(30, 40, 30), 0).policy();
         QualityReplay pr = new QualityReplay(prunedDocs, calibrator);
@@ -226,16 +230,26 @@ class GatingQualityTest {
         TunedLens sketchLens = TunedLens.fit(FP, "truncated", from, sketches, to, 0.1, TunedLens.Prior.ZERO);
         TunedLens prunedLens = TunedLens.fit(FP, "pruned", fromP, sketches, to, 0.3, TunedLens.Prior.IDENTITY);
         assertThat(sketchLens.withSketch()).isTrue();
+        // a head coverage minimum between the sample's coverages: some tier-1 chunks go to tier 0
+        List<Float> reduced = allCover.stream().filter(c -> c < 1f).sorted().toList();
+        assertThat(reduced).isNotEmpty();
+        float coverMin = reduced.get(reduced.size() / 2);
+        HeadCoverage rule0 = new HeadCoverage(shallow.tokens(), coverMin);
+        assertThat(tr.replay(policy, sketchLens, SkipRule.NEAREST, rule0).tiers()[0])
+                .isGreaterThan(tr.replay(policy, sketchLens, SkipRule.NEAREST).tiers()[0]);
         assertThat(sketchLens.weights()).hasSize(32 * 64);
         for (SkipRule rule : SkipRule.values()) {
             for (GatingProfile p : List.of(
                     GatingProfile.of(policy).withPruning(pruning).withSkipRule(rule),
                     GatingProfile.of(policy).withTruncated(shallow).withLens(lens).withSkipRule(rule),
                     GatingProfile.of(policy).withTruncated(shallow).withLens(sketchLens).withSkipRule(rule),
+                    GatingProfile.of(policy).withTruncated(shallow).withLens(sketchLens).withSkipRule(rule)
+                            .withHeadCoverageMin(coverMin),
                     GatingProfile.of(policy).withPruning(proportional).withSkipRule(rule),
                     GatingProfile.of(policy).withPruning(proportional).withLens(prunedLens).withSkipRule(rule))) {
                 QualityReplay replay = p.pruning() == null ? tr : p.pruning().equals(pruning) ? pr : ppr;
-                QualityReplay.Outcome o = replay.replay(p.policy(), p.lens(), rule);
+                HeadCoverage h = p.headCoverageMin() > 0f ? new HeadCoverage(p.truncated().tokens(), p.headCoverageMin()) : null;
+                QualityReplay.Outcome o = replay.replay(p.policy(), p.lens(), rule, h);
                 DocumentScorer real = scorer(p, true, KernelProvider.get());
                 long[] tiers = new long[4];
                 long macs = 0;
