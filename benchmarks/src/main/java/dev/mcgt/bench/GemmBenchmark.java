@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GemmBenchmark {
 
     /**
-     * {@code scalar}, {@code vector}, {@code native} (the best rung this CPU runs) or a native rung by name
+     * {@code scalar}, {@code vector} (the Vector API kernel at the width this CPU prefers), {@code vector-256},
+     * {@code vector-512}, {@code native} (the best rung this CPU runs) or a native rung by name
      * ({@code native-avx2}, {@code native-avx-vnni}, {@code native-avx512-vnni}, {@code native-amx}).
      */
     @Param({"scalar", "vector", "native"})

@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.Objects;
 
 /**
- * {@link Kernels} on the incubating Vector API with 256-bit species (eight f32 / i32 lanes). The only class that
- * imports {@code jdk.incubator.vector}; loaded by reflection from {@link KernelProvider}.
+ * {@link Kernels} on the incubating Vector API with 256-bit species (eight f32 / i32 lanes), its GEMMs on 512-bit
+ * ones ({@link VectorGemm512}) where the CPU prefers them ({@code vector-512}). With {@link VectorGemm512} the only
+ * classes that import {@code jdk.incubator.vector}; loaded by reflection from {@link KernelProvider}.
  *
  * <p>GEMM: weights are widened once to f32 and re-laid out in panels of 16 output columns ({@code [panel][k][16]},
  * see {@link #prepare}); the int8 activations of a call are widened to f32 in a per-thread scratch buffer.
