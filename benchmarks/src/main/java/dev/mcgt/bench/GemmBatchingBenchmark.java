@@ -67,15 +67,9 @@ public class GemmBatchingBenchmark {
         if (calls * rowsPerCall != ROWS) throw new IllegalArgumentException("split must cover 128 rows: " + split);
         k = KernelProvider.choose(kernel);
         SplittableRandom rnd = new SplittableRandom(42);
-        a = new byte[ROWS * kLen];
-        for (int i = 0; i < a.length; i++) a[i] = (byte) (rnd.nextInt(255) - 127);
-        aScales = new float[ROWS];
-        for (int i = 0; i < ROWS; i++) aScales[i] = 0.01f + 0.01f * (float) rnd.nextDouble();
-        float[] wf = new float[n * kLen];
-        for (int i = 0; i < wf.length; i++) wf[i] = (float) rnd.nextGaussian();
-        float[] bias = new float[n];
-        for (int i = 0; i < n; i++) bias[i] = (float) rnd.nextGaussian();
-        w = QuantizedMatrix.quantize(n, kLen, wf, bias);
+        a = GemmBenchmark.randomActivations(rnd, ROWS, kLen);
+        aScales = GemmBenchmark.randomScales(rnd, ROWS);
+        w = GemmBenchmark.randomLayer(rnd, n, kLen);
         k.prepare(w);
         out = new float[ROWS * n];
     }
