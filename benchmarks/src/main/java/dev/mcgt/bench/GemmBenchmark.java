@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GemmBenchmark {
 
     /**
-     * {@code scalar}, {@code vector}, {@code native} (the best rung this CPU runs) or a native rung by name
+     * {@code scalar}, {@code vector} (the Vector API kernel at the width this CPU prefers), {@code vector-256},
+     * {@code vector-512}, {@code native} (the best rung this CPU runs) or a native rung by name
      * ({@code native-avx2}, {@code native-avx-vnni}, {@code native-avx512-vnni}, {@code native-amx}).
      */
     @Param({"scalar", "vector", "native"})
@@ -62,17 +63,34 @@ public class GemmBenchmark {
         int n = Integer.parseInt(dims[2]);
         k = KernelProvider.choose(kernel);
         SplittableRandom rnd = new SplittableRandom(42);
-        a = new byte[m * kLen];
+        a = randomActivations(rnd, m, kLen);
+        aScales = randomScales(rnd, m);
+        w = randomLayer(rnd, n, kLen);
+        k.prepare(w);
+        out = new float[m * n];
+    }
+
+    /** m rows of k int8 activations, uniform in [-127, 127]. */
+    static byte[] randomActivations(SplittableRandom rnd, int m, int kLen) {
+        byte[] a = new byte[m * kLen];
         for (int i = 0; i < a.length; i++) a[i] = (byte) (rnd.nextInt(255) - 127);
-        aScales = new float[m];
-        for (int i = 0; i < m; i++) aScales[i] = 0.01f + 0.01f * (float) rnd.nextDouble();
+        return a;
+    }
+
+    /** m activation scales in [0.01, 0.02). */
+    static float[] randomScales(SplittableRandom rnd, int m) {
+        float[] s = new float[m];
+        for (int i = 0; i < m; i++) s[i] = 0.01f + 0.01f * (float) rnd.nextDouble();
+        return s;
+    }
+
+    /** A quantized n × k layer of Gaussian weights with a Gaussian bias. */
+    static QuantizedMatrix randomLayer(SplittableRandom rnd, int n, int kLen) {
         float[] wf = new float[n * kLen];
         for (int i = 0; i < wf.length; i++) wf[i] = (float) rnd.nextGaussian();
         float[] bias = new float[n];
         for (int i = 0; i < n; i++) bias[i] = (float) rnd.nextGaussian();
-        w = QuantizedMatrix.quantize(n, kLen, wf, bias);
-        k.prepare(w);
-        out = new float[m * n];
+        return QuantizedMatrix.quantize(n, kLen, wf, bias);
     }
 
     @Benchmark

@@ -16,11 +16,14 @@ import java.util.SplittableRandom;
  *       rung of its ladder this CPU runs (AMX-INT8, AVX-512 VNNI, AVX-VNNI, AVX2), when the library loads and a
  *       self-test on random shapes matches the scalar kernel bit for bit;</li>
  *   <li>the Vector API kernel, when the {@code jdk.incubator.vector} module is in the boot layer (run with
- *       {@code --add-modules jdk.incubator.vector}), its class loads and its self-test passes;</li>
+ *       {@code --add-modules jdk.incubator.vector}), its class loads and its self-test passes; its GEMMs run on
+ *       512-bit vectors ({@code vector-512}) where the CPU's preferred vector width is 512 bits (AVX-512), else on
+ *       256-bit ones ({@code vector-256}); {@value #VECTOR_WIDTH_PROPERTY} ({@code auto}, {@code 256},
+ *       {@code 512}) overrides that;</li>
  *   <li>the scalar kernel, which always runs.</li>
  * </ol>
  * The system property {@value #PROPERTY} ({@code auto} by default, {@code native}, {@code native-<rung>},
- * {@code vector} or {@code scalar}) forces a choice, failing clearly when the forced kernel cannot run; {@value #RUNG_PROPERTY}
+ * {@code vector}, {@code vector-256}, {@code vector-512} or {@code scalar}) forces a choice, failing clearly when the forced kernel cannot run; {@value #RUNG_PROPERTY}
  * ({@code auto} by default, or a rung: {@code amx}, {@code avx512-vnni}, {@code avx-vnni}, {@code avx2}) picks the
  * native rung. The choice and, for every kernel passed over, the reason are logged once through
  * {@link System#getLogger}.
@@ -30,6 +33,8 @@ public final class KernelProvider {
     public static final String PROPERTY = "mcgt.kernel";
     /** The system property that selects the native kernel's rung: {@code auto} or a rung name. */
     public static final String RUNG_PROPERTY = "mcgt.native.rung";
+    /** The system property that selects the Vector API kernel's GEMM width: {@code auto}, {@code 256} or {@code 512}. */
+    public static final String VECTOR_WIDTH_PROPERTY = "mcgt.vector.width";
 
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String VECTOR_CLASS = "dev.mcgt.kernel.VectorKernels";
@@ -38,6 +43,7 @@ public final class KernelProvider {
     private static volatile Kernels chosen;
     private static volatile Optional<Kernels> vector;
     private static volatile String vectorProblem;
+    private static volatile List<Kernels> vectorWidths;
     private static volatile List<Kernels> nativeRungs;
     private static volatile String nativeProblem;
 
@@ -72,6 +78,37 @@ public final class KernelProvider {
         synchronized (KernelProvider.class) {
             if (vector == null) vector = loadVector();
             return vector;
+        }
+    }
+
+    /**
+     * The Vector API kernel at every width this machine runs ({@code vector-256}, then {@code vector-512} where the
+     * CPU prefers 512-bit vectors), no self-test; empty when the Vector API kernel is unavailable. For tests and
+     * benchmarks that compare them.
+     */
+    public static List<Kernels> vectorWidths() {
+        List<Kernels> w = vectorWidths;
+        if (w != null) return w;
+        synchronized (KernelProvider.class) {
+            if (vectorWidths == null) {
+                List<Kernels> list = new java.util.ArrayList<>();
+                Kernels v = vector().orElse(null);
+                if (v != null) {
+                    for (String width : List.of("256", "512")) {
+                        if (v.name().equals("vector-" + width)) {
+                            list.add(v);
+                            continue;
+                        }
+                        try {
+                            list.add(newVector(width));
+                        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                            // this width does not run here (512 bits without AVX-512)
+                        }
+                    }
+                }
+                vectorWidths = List.copyOf(list);
+            }
+            return vectorWidths;
         }
     }
 
@@ -133,8 +170,12 @@ public final class KernelProvider {
                     throw McgtException.unsupported("vector kernel requested (-D" + PROPERTY + "=vector) but unavailable: "
                             + problem);
                 }
-                LOG.log(Level.INFO, "mcgt kernel: " + vector().orElseThrow().name() + " (Vector API, self-test passed)");
+                LOG.log(Level.INFO, "mcgt kernel: " + vector().orElseThrow().name() + " (Vector API, "
+                        + vectorWidthReason(vector().orElseThrow()) + ", self-test passed)");
                 return vector().orElseThrow();
+            }
+            case "vector-256", "vector-512" -> {
+                return chooseVectorWidth(m.substring("vector-".length()));
             }
             case "native" -> {
                 String problem = nativeUsable();
@@ -153,8 +194,9 @@ public final class KernelProvider {
                 }
                 String vectorWhy = vectorUsable();
                 if (vectorWhy == null) {
-                    LOG.log(Level.INFO, "mcgt kernel: " + vector().orElseThrow().name()
-                            + " (Vector API, self-test passed; native kernel unavailable: " + nativeWhy + ")");
+                    LOG.log(Level.INFO, "mcgt kernel: " + vector().orElseThrow().name() + " (Vector API, "
+                            + vectorWidthReason(vector().orElseThrow()) + ", self-test passed; native kernel unavailable: "
+                            + nativeWhy + ")");
                     return vector().orElseThrow();
                 }
                 LOG.log(Level.INFO, "mcgt kernel: scalar (native kernel unavailable: " + nativeWhy
@@ -164,9 +206,34 @@ public final class KernelProvider {
             default -> {
                 if (m.startsWith("native-")) return chooseRung(m.substring("native-".length()));
                 throw McgtException.badConfig("system property " + PROPERTY
-                        + " must be auto, native, native-<rung>, vector or scalar, got '" + mode + "'");
+                        + " must be auto, native, native-<rung>, vector, vector-256, vector-512 or scalar, got '" + mode + "'");
             }
         }
+    }
+
+    /** The Vector API kernel at a forced width, after its self-test; fails clearly when it cannot run. */
+    private static Kernels chooseVectorWidth(String width) {
+        if (vector().isEmpty()) {
+            throw McgtException.unsupported("vector kernel vector-" + width + " requested but unavailable: " + vectorProblem);
+        }
+        Kernels k;
+        try {
+            k = vector().get().name().equals("vector-" + width) ? vector().get() : newVector(width);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            throw McgtException.unsupported("vector kernel vector-" + width + " requested but unavailable: "
+                    + cause.getMessage());
+        }
+        String problem = selfTest(k);
+        if (problem != null) throw McgtException.unsupported(k.name() + " failed its self-test: " + problem);
+        LOG.log(Level.INFO, "mcgt kernel: " + k.name() + " (Vector API, forced, " + vectorWidthReason(k)
+                + ", self-test passed)");
+        return k;
+    }
+
+    /** Why the Vector API kernel runs its GEMMs at the width it does, for the log. */
+    private static String vectorWidthReason(Kernels k) {
+        return k instanceof VectorKernels v ? v.widthReason() : k.name();
     }
 
     /** The native kernel at a named rung, after its self-test; fails clearly when it cannot run. */
@@ -212,12 +279,20 @@ public final class KernelProvider {
             return Optional.empty();
         }
         try {
-            Class<?> c = Class.forName(VECTOR_CLASS);
-            return Optional.of((Kernels) c.getDeclaredConstructor().newInstance());
+            return Optional.of(newVector(System.getProperty(VECTOR_WIDTH_PROPERTY, "auto").trim()));
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            vectorProblem = "cannot create " + VECTOR_CLASS + ": " + e.getCause();
+            return Optional.empty();
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             vectorProblem = "cannot load " + VECTOR_CLASS + ": " + e;
             return Optional.empty();
         }
+    }
+
+    /** A new Vector API kernel at a width ({@code auto}, {@code 256} or {@code 512}), loaded by reflection. */
+    private static Kernels newVector(String width) throws ReflectiveOperationException {
+        Class<?> c = Class.forName(VECTOR_CLASS);
+        return (Kernels) c.getDeclaredConstructor(String.class).newInstance(width);
     }
 
     private static List<Kernels> loadNative() {

@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.Objects;
 
 /**
- * {@link Kernels} on the incubating Vector API with 256-bit species (eight f32 / i32 lanes). The only class that
- * imports {@code jdk.incubator.vector}; loaded by reflection from {@link KernelProvider}.
+ * {@link Kernels} on the incubating Vector API with 256-bit species (eight f32 / i32 lanes), its GEMMs on 512-bit
+ * ones ({@link VectorGemm512}) where the CPU prefers them ({@code vector-512}). With {@link VectorGemm512} the only
+ * classes that import {@code jdk.incubator.vector}; loaded by reflection from {@link KernelProvider}.
  *
  * <p>GEMM: weights are widened once to f32 and re-laid out in panels of 16 output columns ({@code [panel][k][16]},
  * see {@link #prepare}); the int8 activations of a call are widened to f32 in a per-thread scratch buffer.
@@ -56,25 +57,60 @@ final class VectorKernels implements Kernels {
     private static final float MAGIC_256 = 3221225472f;
     private static final int MAGIC_256_BITS = Float.floatToRawIntBits(MAGIC_256);
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** True when the GEMMs run on 512-bit vectors ({@link VectorGemm512}). */
+    private final boolean wide;
+    /** Why this width, for the provider's log. */
+    private final String widthReason;
 
     VectorKernels() {
+        this(WIDTH_AUTO);
+    }
+
+    /** Width {@code auto} (512 when the CPU's preferred vectors are 512 bits wide), {@code 256} or {@code 512}. */
+    VectorKernels(String width) {
         if (F.length() != L || FloatVector.SPECIES_PREFERRED.vectorBitSize() < 256
                 || IntVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
             throw new UnsupportedOperationException("256-bit float and int vectors (AVX2) are not supported here");
         }
+        wide = switch (width) {
+            case WIDTH_AUTO -> VectorGemm512.supported();
+            case "256" -> false;
+            case "512" -> {
+                if (!VectorGemm512.supported()) {
+                    throw new UnsupportedOperationException("512-bit vectors are not the preferred width here (preferred "
+                            + FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits)");
+                }
+                yield true;
+            }
+            default -> throw new IllegalArgumentException("vector width must be auto, 256 or 512, got '" + width + "'");
+        };
+        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        widthReason = (wide ? "512-bit" : "256-bit") + " GEMM, " + (width.equals(WIDTH_AUTO)
+                ? "the CPU's preferred vector width is " + preferred + " bits"
+                : "width forced to " + width + " bits (preferred " + preferred + ")");
     }
+
+    /** Why the GEMMs run at this width (the CPU's preferred width, or a forced one). */
+    String widthReason() {
+        return widthReason;
+    }
+
+    /** The width argument that picks 512 bits when the CPU prefers them. */
+    static final String WIDTH_AUTO = "auto";
 
     /**
      * Per-thread buffers, grown on demand: widened activations (a), the packed B operand of gemmI32 (b), the f32
-     * partial sums of all panels (c), their i32 sums (acc) and one output row of a partial panel (row).
+     * partial sums of all panels (c; cb for the 512-bit path), their i32 sums (acc) and one output row of a
+     * partial panel (row).
      */
-    private static final class Scratch {
+    static final class Scratch {
         float[] a = new float[0];
         float[] b = new float[0];
         float[] c = new float[0];
         int[] acc = new int[0];
-        final float[] row = new float[PANEL];
+        final float[] row = new float[VectorGemm512.PANEL];
 
         float[] c(int n) {
             if (c.length < n) c = new float[n];
@@ -95,6 +131,14 @@ final class VectorKernels implements Kernels {
             if (b.length < n) b = new float[n];
             return b;
         }
+
+        /** f32 partial sums of {@link VectorGemm512} as little-endian bytes. */
+        byte[] cb = new byte[0];
+
+        byte[] cb(int n) {
+            if (cb.length < n) cb = new byte[n];
+            return cb;
+        }
     }
 
     /** Weights of one matrix in this kernel's layout; scales and bias padded to whole panels. */
@@ -102,7 +146,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public String name() {
-        return "vector-256";
+        return wide ? "vector-512" : "vector-256";
     }
 
     @Override
@@ -112,7 +156,8 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void prepare(QuantizedMatrix w) {
-        prepared(w);
+        if (wide) VectorGemm512.prepare(w);
+        else prepared(w);
     }
 
     private static PreparedWeights prepared(QuantizedMatrix w) {
@@ -125,7 +170,7 @@ final class VectorKernels implements Kernels {
         int k = w.cols();
         int n = w.rows();
         int panels = (n + PANEL - 1) / PANEL;
-        float[] wp = packPanels(w.weights(), 0, k, n, k, new float[Math.multiplyExact(panels * PANEL, k)]);
+        float[] wp = packPanels(w.weights(), 0, k, n, k, PANEL, new float[Math.multiplyExact(panels * PANEL, k)]);
         float[] scales = new float[panels * PANEL];
         System.arraycopy(w.scales(), 0, scales, 0, n);
         float[] bias = null;
@@ -136,18 +181,20 @@ final class VectorKernels implements Kernels {
         return new PreparedWeights(wp, scales, bias, panels);
     }
 
-    /** Packs n rows of k int8 values (row stride ld) as f32 panels [p][k][16], zero-padded to whole panels. */
-    private static float[] packPanels(byte[] b, int off, int k, int n, int ld, float[] dst) {
-        int panels = (n + PANEL - 1) / PANEL;
+    /**
+     * Packs n rows of k int8 values (row stride ld) as f32 panels [p][k][panel], zero-padded to whole panels.
+     */
+    static float[] packPanels(byte[] b, int off, int k, int n, int ld, int panel, float[] dst) {
+        int panels = (n + panel - 1) / panel;
         for (int p = 0; p < panels; p++) {
-            int base = p * PANEL * k;
-            for (int c = 0; c < PANEL; c++) {
-                int j = p * PANEL + c;
+            int base = p * panel * k;
+            for (int c = 0; c < panel; c++) {
+                int j = p * panel + c;
                 if (j < n) {
                     int src = off + j * ld;
-                    for (int kk = 0; kk < k; kk++) dst[base + kk * PANEL + c] = b[src + kk];
+                    for (int kk = 0; kk < k; kk++) dst[base + kk * panel + c] = b[src + kk];
                 } else {
-                    for (int kk = 0; kk < k; kk++) dst[base + kk * PANEL + c] = 0f;
+                    for (int kk = 0; kk < k; kk++) dst[base + kk * panel + c] = 0f;
                 }
             }
         }
@@ -166,13 +213,13 @@ final class VectorKernels implements Kernels {
 
     /**
      * Widens row i (k int8 values) of an m-row activation matrix into the K-block-major layout of {@link #sums}:
-     * for each cache block [k0, k1) of {@value #KC} columns, the m rows of that block lie contiguously, row i at
+     * for each cache block [k0, k1) of kc columns, the m rows of that block lie contiguously, row i at
      * {@code m·k0 + i·(k1 − k0)}. A block's working set is then m·KC·4 contiguous bytes (a handful of pages)
      * instead of one page per row, which keeps L2 and TLB use independent of where the scratch array lands.
      */
-    private static void toBlocks(byte[] src, int so, float[] dst, int m, int i, int k) {
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            int kw = Math.min(k, k0 + KC) - k0;
+    static void toBlocks(byte[] src, int so, float[] dst, int m, int i, int k, int kc) {
+        for (int k0 = 0; k0 < k; k0 += kc) {
+            int kw = Math.min(k, k0 + kc) - k0;
             toFloats(src, so + k0, dst, m * k0 + i * kw, kw);
         }
     }
@@ -184,12 +231,16 @@ final class VectorKernels implements Kernels {
                      int outOff) {
         KernelChecks.checkGemm(m, a, aOff, aScales, sOff, w, out, outOff);
         if (m == 0) return;
+        if (wide) {
+            VectorGemm512.gemm(m, a, aOff, aScales, sOff, w, out, outOff, SCRATCH.get());
+            return;
+        }
         PreparedWeights pw = prepared(w);
         int k = w.cols();
         int n = w.rows();
         Scratch s = SCRATCH.get();
         float[] af = s.a(Math.multiplyExact(m, k));
-        for (int i = 0; i < m; i++) toBlocks(a, aOff + i * k, af, m, i, k);
+        for (int i = 0; i < m; i++) toBlocks(a, aOff + i * k, af, m, i, k, KC);
         int panels = pw.panelCount();
         int len = Math.multiplyExact(panels * PANEL, m);
         float[] c = s.c(len);
@@ -198,7 +249,8 @@ final class VectorKernels implements Kernels {
             int j0 = p * PANEL;
             int valid = Math.min(PANEL, n - j0);
             for (int i = 0; i < m; i++) {
-                epilogue(c, (p * m + i) * PANEL, aScales[sOff + i], pw, j0, valid, out, outOff + i * n + j0, s.row);
+                epilogue(c, null, (p * m + i) * PANEL, aScales[sOff + i], pw.scales(), pw.bias(), j0, valid, out,
+                        outOff + i * n + j0, s.row);
             }
         }
     }
@@ -214,15 +266,8 @@ final class VectorKernels implements Kernels {
      */
     private static void sums(int m, float[] af, int k, float[] wp, int panels, float[] c, int[] acc) {
         int len = panels * m * PANEL;
-        // row tiles: as many 6-row tiles as possible, the rest in 4-row tiles (one 6 becomes 4 + 4 when that
-        // avoids 2 or 3 single rows), then single rows
-        int n6 = m / 6;
-        int rest = m % 6;
-        if ((rest == 2 || rest == 3) && n6 > 0) {
-            n6--;
-            rest += 6;
-        }
-        int n4 = rest / 4;
+        int n6 = sixRowTiles(m);
+        int n4 = fourRowTiles(m);
         for (int e0 = 0; e0 < k; e0 += KB) {
             int e1 = Math.min(k, e0 + KB);
             java.util.Arrays.fill(c, 0, len, 0f);
@@ -244,9 +289,23 @@ final class VectorKernels implements Kernels {
                     for (; i < m; i++) block1(af, aBase + i * kw, wp, wBase, k0, k1, c, cBase + i * PANEL);
                 }
             }
-            if (k > KB) addExact(c, acc, len, e0 == 0);
+            if (k > KB) addExact(c, null, acc, len, e0 == 0);
         }
         if (k > KB) toFloat(acc, c, len);
+    }
+
+    /**
+     * Row tiles of the GEMMs: as many 6-row tiles as possible, the rest in 4-row tiles (one 6 becomes 4 + 4 when
+     * that avoids 2 or 3 single rows), then single rows. The number of 6-row tiles for m rows.
+     */
+    static int sixRowTiles(int m) {
+        int rest = m % 6;
+        return (rest == 2 || rest == 3) && m >= 6 ? m / 6 - 1 : m / 6;
+    }
+
+    /** The number of 4-row tiles for m rows after {@link #sixRowTiles}. */
+    static int fourRowTiles(int m) {
+        return (m - 6 * sixRowTiles(m)) / 4;
     }
 
     /**
@@ -371,17 +430,20 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * out[o + c] = t[c] · (as · scale[j0 + c]) + bias[j0 + c] for c < valid, t = tile[tOff..tOff+16] holding the
-     * integer sums as f32 (exact up to 2²⁴, rounded like {@code (float) int} beyond).
+     * out[o + c] = t[c] · (as · scales[j0 + c]) + bias[j0 + c] for c &lt; valid ≤ 16, t the integer sums of the
+     * tile: tile[tOff..tOff+16] as f32 (exact up to 2²⁴, rounded like {@code (float) int} beyond), or, when sums is
+     * not null, (float) sums[tOff..tOff+16] (the 512-bit path, which never stores a float vector itself: see
+     * {@link VectorGemm512}).
      */
-    private static void epilogue(float[] tile, int tOff, float as, PreparedWeights pw, int j0, int valid,
-                                 float[] out, int o, float[] row) {
-        float[] scales = pw.scales();
-        float[] bias = pw.bias();
+    static void epilogue(float[] tile, int[] sums, int tOff, float as, float[] scales, float[] bias, int j0,
+                         int valid, float[] out, int o, float[] row) {
         FloatVector asv = FloatVector.broadcast(F, as);
-        FloatVector r0 = FloatVector.fromArray(F, tile, tOff).mul(asv.mul(FloatVector.fromArray(F, scales, j0)));
-        FloatVector r1 = FloatVector.fromArray(F, tile, tOff + L)
-                .mul(asv.mul(FloatVector.fromArray(F, scales, j0 + L)));
+        FloatVector t0 = sums == null ? FloatVector.fromArray(F, tile, tOff)
+                : (FloatVector) IntVector.fromArray(I, sums, tOff).convert(VectorOperators.I2F, 0);
+        FloatVector t1 = sums == null ? FloatVector.fromArray(F, tile, tOff + L)
+                : (FloatVector) IntVector.fromArray(I, sums, tOff + L).convert(VectorOperators.I2F, 0);
+        FloatVector r0 = t0.mul(asv.mul(FloatVector.fromArray(F, scales, j0)));
+        FloatVector r1 = t1.mul(asv.mul(FloatVector.fromArray(F, scales, j0 + L)));
         if (bias != null) {
             r0 = r0.add(FloatVector.fromArray(F, bias, j0));
             r1 = r1.add(FloatVector.fromArray(F, bias, j0 + L));
@@ -397,13 +459,15 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * acc[0..len] (+)= the exact integers held in tile[0..len] (|v| ≤ 2²⁴), converted with adds and bit moves
+     * acc[0..len] (+)= the exact integers held in tile[0..len] (or in bytes, as little-endian f32, when bytes is
+     * not null; |v| ≤ 2²⁴), converted with adds and bit moves
      * only (the F2I cast is not intrinsified on JDK 17): v + 1.5·2³¹ rounds v to hi, a multiple of 256 whose
      * quotient sits in the low bits; the remainder v − hi (|·| ≤ 128) is read the same way with 1.5·2²³.
      */
-    private static void addExact(float[] tile, int[] acc, int len, boolean first) {
+    private static void addExact(float[] tile, byte[] bytes, int[] acc, int len, boolean first) {
         for (int i = 0; i < len; i += L) {
-            FloatVector v = FloatVector.fromArray(F, tile, i);
+            FloatVector v = bytes == null ? FloatVector.fromArray(F, tile, i)
+                    : FloatVector.fromByteArray(F, bytes, 4 * i, java.nio.ByteOrder.LITTLE_ENDIAN);
             FloatVector t = v.add(MAGIC_256);
             IntVector hiQ = t.reinterpretAsInts().sub(MAGIC_256_BITS);
             FloatVector lo = v.sub(t.sub(MAGIC_256));
@@ -412,6 +476,11 @@ final class VectorKernels implements Kernels {
             if (!first) iv = iv.add(IntVector.fromArray(I, acc, i));
             iv.intoArray(acc, i);
         }
+    }
+
+    /** {@link #addExact} for f32 sums stored as little-endian bytes (the 512-bit path, see {@link VectorGemm512}). */
+    static void addExactBytes(byte[] tile, int[] acc, int len, boolean first) {
+        addExact(null, tile, acc, len, first);
     }
 
     /** tile[0..len] = (float) acc[0..len]. */
@@ -435,15 +504,19 @@ final class VectorKernels implements Kernels {
             return;
         }
         Scratch s = SCRATCH.get();
+        if (wide) {
+            VectorGemm512.gemmI32(m, n, kLen, a, aOff, lda, b, bOff, ldb, out, oOff, ldo, s);
+            return;
+        }
         int panels = (n + PANEL - 1) / PANEL;
         float[] af = s.a(Math.multiplyExact(m, kLen));
-        for (int i = 0; i < m; i++) toBlocks(a, aOff + i * lda, af, m, i, kLen);
-        float[] bp = packPanels(b, bOff, kLen, n, ldb, s.b(Math.multiplyExact(panels * PANEL, kLen)));
+        for (int i = 0; i < m; i++) toBlocks(a, aOff + i * lda, af, m, i, kLen, KC);
+        float[] bp = packPanels(b, bOff, kLen, n, ldb, PANEL, s.b(Math.multiplyExact(panels * PANEL, kLen)));
         int len = Math.multiplyExact(panels * PANEL, m);
         float[] c = s.c(len);
         int[] acc = s.acc(len);
         sums(m, af, kLen, bp, panels, c, acc);
-        if (kLen <= KB) addExact(c, acc, len, true); // otherwise sums() left the i32 sums in acc
+        if (kLen <= KB) addExact(c, null, acc, len, true); // otherwise sums() left the i32 sums in acc
         for (int p = 0; p < panels; p++) {
             int j0 = p * PANEL;
             int valid = Math.min(PANEL, n - j0);
@@ -618,7 +691,7 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (; i <= len - L; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, off + i);
-            mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+            mx = v.blend(mx, v.compare(VectorOperators.GT, mx).not());
         }
         float m0 = mx.lane(0), m1 = mx.lane(1), m2 = mx.lane(2), m3 = mx.lane(3);
         float m4 = mx.lane(4), m5 = mx.lane(5), m6 = mx.lane(6), m7 = mx.lane(7);

@@ -19,6 +19,18 @@ class KernelAvailabilityTest {
     }
 
     @Test
+    void vectorKernelRunsAtEveryWidthThisCpuPrefers() {
+        assumeTrue(KernelProvider.vector().isPresent(), "skipped: Vector API kernel unavailable");
+        java.util.List<String> names = KernelProvider.vectorWidths().stream().map(Kernels::name).toList();
+        assertThat(names).startsWith("vector-256");
+        assumeTrue(names.contains("vector-512"), () -> "skipped: vector-512 not run here, 512-bit vectors are not "
+                + "the JVM's preferred width (" + CpuInfo.summary() + ")");
+        if ("auto".equals(System.getProperty(KernelProvider.VECTOR_WIDTH_PROPERTY, "auto"))) {
+            assertThat(KernelProvider.vector().orElseThrow().name()).isEqualTo("vector-512");
+        }
+    }
+
+    @Test
     void nativeKernelIsAvailable() {
         assumeTrue(!KernelProvider.nativeRungs().isEmpty(), () -> "skipped: native kernel not built or not loadable: "
                 + KernelProvider.nativeProblem());

@@ -27,7 +27,7 @@ class KernelEquivalenceTest {
     /** The kernels to compare with the scalar one: what runs on this machine. */
     static List<Kernels> candidates() {
         List<Kernels> k = new ArrayList<>();
-        KernelProvider.vector().ifPresent(k::add);
+        k.addAll(KernelProvider.vectorWidths());
         k.addAll(KernelProvider.nativeRungs());
         return k;
     }
@@ -96,6 +96,41 @@ class KernelEquivalenceTest {
             candidate.gemm(m, a, 3, as, 1, w, o1, 2);
             scalar.gemm(m, a, 3, as, 1, w, o2, 2);
             assertSameBits(o1, o2, "gemm " + m + "x" + k + "x" + n);
+        }
+    }
+
+    /**
+     * Shapes at the edges of the Java kernels' register tiles (6, 4 and 1 rows; 16- and 32-column panels) and of
+     * their K cache blocks (256 for vector-512) and exactness blocks (1024), with all-(-128) operands in some.
+     */
+    @Test
+    void gemmIsBitIdenticalAroundTileAndBlockEdges() {
+        int[] ms = {6, 7, 9, 10, 11, 12, 14, 32};
+        int[] ks = {255, 256, 257, 513, 1023, 1025};
+        int[] ns = {31, 32, 33, 48, 63, 65};
+        for (int t = 0; t < 40; t++) {
+            int m = ms[rnd.nextInt(ms.length)];
+            int k = ks[rnd.nextInt(ks.length)];
+            int n = ns[rnd.nextInt(ns.length)];
+            boolean extreme = t % 4 == 0;
+            byte[] a = bytes(m * k);
+            byte[] wb = bytes(n * k);
+            if (extreme) {
+                java.util.Arrays.fill(a, (byte) -128);
+                java.util.Arrays.fill(wb, (byte) -128);
+            }
+            QuantizedMatrix w = new QuantizedMatrix(n, k, wb, floats(n, -0.02f, 0.02f), t % 2 == 0 ? wild(n) : null);
+            float[] as = floats(m, -0.05f, 0.05f);
+            float[] o1 = new float[m * n];
+            float[] o2 = new float[m * n];
+            candidate.gemm(m, a, 0, as, 0, w, o1, 0);
+            scalar.gemm(m, a, 0, as, 0, w, o2, 0);
+            assertSameBits(o1, o2, "gemm " + m + "x" + k + "x" + n + (extreme ? " all -128" : ""));
+            int[] i1 = new int[m * n];
+            int[] i2 = new int[m * n];
+            candidate.gemmI32(m, n, k, a, 0, k, wb, 0, k, i1, 0, n);
+            scalar.gemmI32(m, n, k, a, 0, k, wb, 0, k, i2, 0, n);
+            assertThat(i1).as("gemmI32 " + m + "x" + k + "x" + n).isEqualTo(i2);
         }
     }
 
@@ -458,7 +493,8 @@ class KernelEquivalenceTest {
     void preparedWeightsAreReusedAndResultsStable() {
         QuantizedMatrix w = new QuantizedMatrix(20, 40, bytes(800), floats(20, 0.01f, 0.02f), floats(20, -1f, 1f));
         candidate.prepare(w);
-        Object key = candidate instanceof NativeKernels nk ? nk.rung() : VectorKernels.class;
+        Object key = candidate instanceof NativeKernels nk ? nk.rung()
+                : candidate.name().equals("vector-512") ? VectorGemm512.class : VectorKernels.class;
         Object prepared = w.preparedFor(key);
         assertThat(prepared).isNotNull();
         byte[] a = bytes(5 * 40);

@@ -39,6 +39,18 @@ class KernelProviderTest {
             assertThatThrownBy(() -> KernelProvider.choose("vector")).isInstanceOf(McgtException.class)
                     .hasMessageContaining("jdk.incubator.vector");
         }
+        if (vectorModulePresent()) {
+            assertThat(KernelProvider.choose("vector-256").name()).isEqualTo("vector-256");
+            if (KernelProvider.vectorWidths().stream().anyMatch(k -> k.name().equals("vector-512"))) {
+                assertThat(KernelProvider.choose("vector-512").name()).isEqualTo("vector-512");
+            } else {
+                assertThatThrownBy(() -> KernelProvider.choose("vector-512")).isInstanceOf(McgtException.class)
+                        .hasMessageContaining("vector-512 requested but unavailable");
+            }
+        } else {
+            assertThatThrownBy(() -> KernelProvider.choose("vector-256")).isInstanceOf(McgtException.class)
+                    .hasMessageContaining("jdk.incubator.vector");
+        }
         if (KernelProvider.nativeRungs().isEmpty()) {
             assertThatThrownBy(() -> KernelProvider.choose("native")).isInstanceOf(McgtException.class)
                     .hasMessageContaining("native kernel requested");

@@ -21,7 +21,7 @@ class KernelReferenceTest {
     static List<Kernels> kernels() {
         List<Kernels> list = new ArrayList<>();
         list.add(KernelProvider.scalar());
-        KernelProvider.vector().ifPresent(list::add);
+        list.addAll(KernelProvider.vectorWidths());
         return list;
     }
 

@@ -39,7 +39,7 @@ class ForwardPassGoldenTest {
     static List<Kernels> kernels() {
         List<Kernels> k = new ArrayList<>();
         k.add(KernelProvider.scalar());
-        KernelProvider.vector().ifPresent(k::add);
+        k.addAll(KernelProvider.vectorWidths());
         k.addAll(KernelProvider.nativeRungs());
         return k;
     }
