@@ -48,12 +48,18 @@ class VectorKernelsAllocationTest {
             for (int r = 0; r < 32; r++) k.softmax(work, r * 128, 128);
             k.quantizeRows(x, 0, 32, 128, q, 0, qs, 0);
         };
-        for (int i = 0; i < 10_000; i++) body.run(); // long enough for C2 to compile the loops
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
-        long before = mx.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < 200; i++) body.run();
-        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        // C2 compiles in the background: on a loaded machine the loops may still run interpreted or in C1 code
+        // (which boxes) after the first warm-up, so warm up again until the compiled code is in (at most 20 times);
+        // code that boxes once compiled allocates on every attempt and fails.
+        long allocated = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 20 && allocated >= 4096; attempt++) {
+            for (int i = 0; i < 10_000; i++) body.run();
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 200; i++) body.run();
+            allocated = Math.min(allocated, mx.getThreadAllocatedBytes(tid) - before);
+        }
         assertThat(allocated).as("bytes allocated by 200 rounds of GEMMs, GELU, softmax and quantization on "
                 + k.name()).isLessThan(4096);
     }
