@@ -254,6 +254,10 @@ static void JNICALL n_attend_block(JNIEnv *env, jclass cls, jint rung, jint qb, 
     unpin(env, &p);
 }
 
+/* jni_probe.c */
+jdouble JNICALL mcgt_jni_min_cut(JNIEnv *env, jclass cls, jint rung, jdoubleArray g, jint n, jdoubleArray key,
+                                 jintArray owner, jbooleanArray side);
+
 static JNINativeMethod methods[] = {
     {"nFeatures", "()I", (void *)n_features},
     {"nAmxRequest", "()Z", (void *)n_amx_request},
@@ -268,6 +272,7 @@ static JNINativeMethod methods[] = {
     {"nSoftmax", "(I[FII)V", (void *)n_softmax},
     {"nAdd", "([FI[FII)V", (void *)n_add},
     {"nAttendBlock", "(IIIII[BI[FI[B[F[B[F[II[IIIF[F[FI)V", (void *)n_attend_block},
+    {"nMinCut", "(I[DI[D[I[Z)D", (void *)mcgt_jni_min_cut},
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {

@@ -885,6 +885,12 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public double minCut(double[] g, int n, double[] key, int[] owner, boolean[] side) {
+        KernelChecks.checkMinCut(g, n, key, owner, side);
+        return VectorStoerWagner.run(g, n, key, owner, side);
+    }
+
+    @Override
     public void layerNormRows(float[] x, int xOff, int rows, int n, float[] gamma, float[] beta, float eps,
                               float[] out, int outOff) {
         KernelChecks.checkLayerNormRows(x, xOff, rows, n, gamma, beta, out, outOff);
