@@ -399,6 +399,27 @@ class KernelEquivalenceTest {
     }
 
     @Test
+    void dotsF32IsBitIdenticalOnTokenGraphBlocks() {
+        // the token graph's calls: a block of rows against every later row of the same array; and larger tiles
+        int[] lens = {1, 8, 12, 256, 384, 391};
+        for (int t = 0; t < 40; t++) {
+            int len = lens[rnd.nextInt(lens.length)];
+            int tokens = 1 + rnd.nextInt(70);
+            float[] v = t % 4 == 0 ? wild(tokens * len) : floats(tokens * len, -2f, 2f);
+            if (t % 8 == 1) v[rnd.nextInt(v.length)] = Float.NaN;
+            if (t % 8 == 3) v[rnd.nextInt(v.length)] = Float.POSITIVE_INFINITY;
+            int i0 = rnd.nextInt(tokens);
+            int rows = Math.min(1 + rnd.nextInt(9), tokens - i0);
+            int cols = tokens - i0;
+            float[] o1 = new float[rows * cols];
+            float[] o2 = new float[rows * cols];
+            candidate.dotsF32(rows, cols, len, v, i0 * len, len, v, i0 * len, len, o1, 0, cols);
+            scalar.dotsF32(rows, cols, len, v, i0 * len, len, v, i0 * len, len, o2, 0, cols);
+            assertSameBits(o1, o2, "dotsF32 block " + rows + "x" + cols + "x" + len);
+        }
+    }
+
+    @Test
     void addAndArgMaxPicksTheFirstMaximumLikeAStrictScan() {
         int[] lens = {0, 1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 128};
         double[] pool = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, 0.0, -0.0, 0.5, 1.0, 1.0,
