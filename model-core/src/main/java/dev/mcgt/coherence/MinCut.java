@@ -116,6 +116,41 @@ public final class MinCut {
         return run(count);
     }
 
+    /**
+     * {@link #compute(double[], int)} for a matrix known to be valid (symmetric, finite, non-negative): the token
+     * graph's own weights, which {@link TokenGraph} builds or checks. Skips the checks; the same result.
+     */
+    double computeValid(double[] weights, int n) {
+        checkSize(n);
+        // the upper triangle, mirrored, as compute copies it (a loaded matrix may hold −0.0 against 0.0)
+        for (int i = 0; i < n; i++) {
+            int ri = i * n;
+            g[ri + i] = 0.0;
+            for (int j = i + 1; j < n; j++) {
+                double w = weights[ri + j];
+                g[ri + j] = w;
+                g[j * n + i] = w;
+            }
+        }
+        return run(n);
+    }
+
+    /** {@link #compute(double[], int, int[], int, int)} for a matrix known to be valid (see {@link #computeValid}). */
+    double computeValid(double[] weights, int stride, int[] vertices, int offset, int count) {
+        checkSize(count);
+        for (int a = 0; a < count; a++) {
+            int ra = vertices[offset + a] * stride;
+            int ga = a * count;
+            g[ga + a] = 0.0;
+            for (int b = a + 1; b < count; b++) {
+                double w = weights[ra + vertices[offset + b]];
+                g[ga + b] = w;
+                g[b * count + a] = w;
+            }
+        }
+        return run(count);
+    }
+
     private void checkSize(int count) {
         if (count < 0 || count > maxVertices) {
             throw McgtException.badInput("graph has " + count + " vertices, workspace holds at most " + maxVertices);
