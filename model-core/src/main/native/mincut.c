@@ -1,10 +1,13 @@
 /* Stoer–Wagner minimum cut (Kernels.minCut; the reference is dev.mcgt.kernel.StoerWagner), one call per cut.
  * Compiled twice: with MCGT_MINCUT_512 for the AVX-512 rungs (mcgt_min_cut_512) and without it for AVX2
- * (mcgt_min_cut_256). Each key update and its maximum are one pass: per lane the largest key seen so far (strict
- * comparison: the first of equal keys stays, NaN never enters) and its slot, in two independent sets of lanes; the
- * pass's maximum is the largest lane value and its slot the lowest slot among the lanes that hold it, which is the
- * slot a strict scan in slot order picks. Every key and merged weight is the reference's f64 add of the same two
- * values, so the cut weight and the sides are bit-identical to the Java kernels. */
+ * (mcgt_min_cut_256). Each step of a phase is two passes over the keys: the first adds the chosen slot's row and
+ * takes the maximum (vmaxpd(k, acc) keeps acc when k is NaN, so NaN never enters; four accumulators), the second
+ * returns the first slot whose key equals it: the slot a strict scan in slot order picks (+0.0 and -0.0 are equal).
+ * The chosen slot's key is set to -inf inside the first pass (a lane mask) rather than by a scalar store before it:
+ * a vector load right after a narrower store to the same bytes cannot take the value from the store buffer and
+ * stalls, and the steps are a chain of such loads. -inf is what the reference's -inf + g[sel][sel] gives, the
+ * diagonal being 0. Every key and merged weight is the reference's f64 add of the same two values, so the cut weight
+ * and the sides are bit-identical to the Java kernels. */
 #include "mcgt_native.h"
 
 #include <immintrin.h>
@@ -13,45 +16,58 @@
 
 #ifdef MCGT_MINCUT_512
 
-/* key[u] += w[u] for u < m; returns the first slot of the maximal key, or -1 when none is above -inf */
-static inline int add_argmax(double *restrict key, const double *restrict w, int m) {
+/* key[prev] = -inf, key[u] += w[u] for the other u < m; returns the first slot of the maximal key, or -1 when none
+ * is above -inf */
+static inline int add_argmax(double *restrict key, const double *restrict w, int m, int prev) {
     const __m512d ninf = _mm512_set1_pd(-INFINITY);
-    const __m512i eight = _mm512_set1_epi64(8);
-    __m512d mx0 = ninf, mx1 = ninf;
-    __m512i ix0 = _mm512_setzero_si512(), ix1 = ix0;
-    __m512i cur = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    __m512d a0 = ninf, a1 = ninf, a2 = ninf, a3 = ninf;
+    const __m512i sp = _mm512_set1_epi64(prev);
+    const __m512i step = _mm512_set1_epi64(8);
+    __m512i c0 = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    __m512i c1 = _mm512_add_epi64(c0, step), c2 = _mm512_add_epi64(c1, step), c3 = _mm512_add_epi64(c2, step);
+    const __m512i step4 = _mm512_set1_epi64(32);
     int u = 0;
-    for (; u + 16 <= m; u += 16) {
+    /* vmaxpd(k, acc) returns acc when k is NaN: NaN never enters */
+    for (; u + 32 <= m; u += 32) {
         __m512d k0 = _mm512_add_pd(_mm512_loadu_pd(key + u), _mm512_loadu_pd(w + u));
         __m512d k1 = _mm512_add_pd(_mm512_loadu_pd(key + u + 8), _mm512_loadu_pd(w + u + 8));
+        __m512d k2 = _mm512_add_pd(_mm512_loadu_pd(key + u + 16), _mm512_loadu_pd(w + u + 16));
+        __m512d k3 = _mm512_add_pd(_mm512_loadu_pd(key + u + 24), _mm512_loadu_pd(w + u + 24));
+        k0 = _mm512_mask_mov_pd(k0, _mm512_cmpeq_epi64_mask(c0, sp), ninf);
+        k1 = _mm512_mask_mov_pd(k1, _mm512_cmpeq_epi64_mask(c1, sp), ninf);
+        k2 = _mm512_mask_mov_pd(k2, _mm512_cmpeq_epi64_mask(c2, sp), ninf);
+        k3 = _mm512_mask_mov_pd(k3, _mm512_cmpeq_epi64_mask(c3, sp), ninf);
+        c0 = _mm512_add_epi64(c0, step4);
+        c1 = _mm512_add_epi64(c1, step4);
+        c2 = _mm512_add_epi64(c2, step4);
+        c3 = _mm512_add_epi64(c3, step4);
         _mm512_storeu_pd(key + u, k0);
         _mm512_storeu_pd(key + u + 8, k1);
-        __mmask8 g0 = _mm512_cmp_pd_mask(k0, mx0, _CMP_GT_OQ);
-        __mmask8 g1 = _mm512_cmp_pd_mask(k1, mx1, _CMP_GT_OQ);
-        __m512i cur1 = _mm512_add_epi64(cur, eight);
-        mx0 = _mm512_mask_mov_pd(mx0, g0, k0);
-        ix0 = _mm512_mask_mov_epi64(ix0, g0, cur);
-        mx1 = _mm512_mask_mov_pd(mx1, g1, k1);
-        ix1 = _mm512_mask_mov_epi64(ix1, g1, cur1);
-        cur = _mm512_add_epi64(cur1, eight);
+        _mm512_storeu_pd(key + u + 16, k2);
+        _mm512_storeu_pd(key + u + 24, k3);
+        a0 = _mm512_max_pd(k0, a0);
+        a1 = _mm512_max_pd(k1, a1);
+        a2 = _mm512_max_pd(k2, a2);
+        a3 = _mm512_max_pd(k3, a3);
     }
-    for (; u < m; u += 8) { /* up to two blocks left, the last one masked; their slots follow every earlier one */
+    for (; u < m; u += 8) {
         int r = m - u;
         __mmask8 lm = r >= 8 ? (__mmask8)0xff : (__mmask8)((1u << r) - 1);
         __m512d k0 = _mm512_add_pd(_mm512_mask_loadu_pd(ninf, lm, key + u), _mm512_maskz_loadu_pd(lm, w + u));
+        k0 = _mm512_mask_mov_pd(k0, _mm512_cmpeq_epi64_mask(c0, sp), ninf);
+        c0 = _mm512_add_epi64(c0, step);
         _mm512_mask_storeu_pd(key + u, lm, k0);
-        __mmask8 g0 = _mm512_mask_cmp_pd_mask(lm, k0, mx0, _CMP_GT_OQ);
-        mx0 = _mm512_mask_mov_pd(mx0, g0, k0);
-        ix0 = _mm512_mask_mov_epi64(ix0, g0, cur);
-        cur = _mm512_add_epi64(cur, eight);
+        a0 = _mm512_max_pd(k0, a0);
     }
-    double best = _mm512_reduce_max_pd(_mm512_max_pd(mx0, mx1));
+    double best = _mm512_reduce_max_pd(_mm512_max_pd(_mm512_max_pd(a0, a1), _mm512_max_pd(a2, a3)));
     if (!(best > -INFINITY)) return -1;
     __m512d b = _mm512_set1_pd(best);
-    __m512i none = _mm512_set1_epi64(INT64_MAX);
-    __m512i c0 = _mm512_mask_mov_epi64(none, _mm512_cmp_pd_mask(mx0, b, _CMP_EQ_OQ), ix0);
-    __m512i c1 = _mm512_mask_mov_epi64(none, _mm512_cmp_pd_mask(mx1, b, _CMP_EQ_OQ), ix1);
-    return (int)_mm512_reduce_min_epi64(_mm512_min_epi64(c0, c1));
+    for (int v = 0;; v += 8) {
+        int r = m - v;
+        __mmask8 lm = r >= 8 ? (__mmask8)0xff : (__mmask8)((1u << r) - 1);
+        __mmask8 e = _mm512_mask_cmp_pd_mask(lm, _mm512_maskz_loadu_pd(lm, key + v), b, _CMP_EQ_OQ);
+        if (e) return v + __builtin_ctz((unsigned)e);
+    }
 }
 
 /* g[rs + u] += g[rt + u] for u < m */
@@ -68,62 +84,59 @@ static inline void add_row(double *restrict rs, const double *restrict rt, int m
 
 #else
 
-static inline int add_argmax(double *restrict key, const double *restrict w, int m) {
+/* the same on 256-bit vectors, the tail in scalar code (its slots follow every vector slot) */
+static inline int add_argmax(double *restrict key, const double *restrict w, int m, int prev) {
     const __m256d ninf = _mm256_set1_pd(-INFINITY);
-    const __m256d four = _mm256_set1_pd(4.0);
-    __m256d mx0 = ninf, mx1 = ninf, ix0 = ninf, ix1 = ninf;
-    __m256d cur = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
+    const __m256i sp = _mm256_set1_epi64x(prev);
+    const __m256i four = _mm256_set1_epi64x(4);
+    __m256i c0 = _mm256_set_epi64x(3, 2, 1, 0);
+    __m256d a0 = ninf, a1 = ninf, a2 = ninf, a3 = ninf;
     int u = 0;
-    for (; u + 8 <= m; u += 8) {
+    for (; u + 16 <= m; u += 16) {
+        __m256i c1 = _mm256_add_epi64(c0, four), c2 = _mm256_add_epi64(c1, four), c3 = _mm256_add_epi64(c2, four);
         __m256d k0 = _mm256_add_pd(_mm256_loadu_pd(key + u), _mm256_loadu_pd(w + u));
         __m256d k1 = _mm256_add_pd(_mm256_loadu_pd(key + u + 4), _mm256_loadu_pd(w + u + 4));
+        __m256d k2 = _mm256_add_pd(_mm256_loadu_pd(key + u + 8), _mm256_loadu_pd(w + u + 8));
+        __m256d k3 = _mm256_add_pd(_mm256_loadu_pd(key + u + 12), _mm256_loadu_pd(w + u + 12));
+        k0 = _mm256_blendv_pd(k0, ninf, _mm256_castsi256_pd(_mm256_cmpeq_epi64(c0, sp)));
+        k1 = _mm256_blendv_pd(k1, ninf, _mm256_castsi256_pd(_mm256_cmpeq_epi64(c1, sp)));
+        k2 = _mm256_blendv_pd(k2, ninf, _mm256_castsi256_pd(_mm256_cmpeq_epi64(c2, sp)));
+        k3 = _mm256_blendv_pd(k3, ninf, _mm256_castsi256_pd(_mm256_cmpeq_epi64(c3, sp)));
+        c0 = _mm256_add_epi64(c3, four);
         _mm256_storeu_pd(key + u, k0);
         _mm256_storeu_pd(key + u + 4, k1);
-        __m256d g0 = _mm256_cmp_pd(k0, mx0, _CMP_GT_OQ);
-        __m256d g1 = _mm256_cmp_pd(k1, mx1, _CMP_GT_OQ);
-        __m256d cur1 = _mm256_add_pd(cur, four);
-        mx0 = _mm256_blendv_pd(mx0, k0, g0);
-        ix0 = _mm256_blendv_pd(ix0, cur, g0);
-        mx1 = _mm256_blendv_pd(mx1, k1, g1);
-        ix1 = _mm256_blendv_pd(ix1, cur1, g1);
-        cur = _mm256_add_pd(cur1, four);
+        _mm256_storeu_pd(key + u + 8, k2);
+        _mm256_storeu_pd(key + u + 12, k3);
+        a0 = _mm256_max_pd(k0, a0);
+        a1 = _mm256_max_pd(k1, a1);
+        a2 = _mm256_max_pd(k2, a2);
+        a3 = _mm256_max_pd(k3, a3);
     }
-    if (u + 4 <= m) {
+    for (; u + 4 <= m; u += 4) {
         __m256d k0 = _mm256_add_pd(_mm256_loadu_pd(key + u), _mm256_loadu_pd(w + u));
+        k0 = _mm256_blendv_pd(k0, ninf, _mm256_castsi256_pd(_mm256_cmpeq_epi64(c0, sp)));
+        c0 = _mm256_add_epi64(c0, four);
         _mm256_storeu_pd(key + u, k0);
-        __m256d g0 = _mm256_cmp_pd(k0, mx0, _CMP_GT_OQ);
-        mx0 = _mm256_blendv_pd(mx0, k0, g0);
-        ix0 = _mm256_blendv_pd(ix0, cur, g0);
-        u += 4;
+        a0 = _mm256_max_pd(k0, a0);
     }
-    double m0[4], m1[4], i0[4], i1[4];
-    _mm256_storeu_pd(m0, mx0);
-    _mm256_storeu_pd(m1, mx1);
-    _mm256_storeu_pd(i0, ix0);
-    _mm256_storeu_pd(i1, ix1);
-    double best = -INFINITY;
-    for (int l = 0; l < 4; l++) {
-        if (m0[l] > best) best = m0[l];
-        if (m1[l] > best) best = m1[l];
+    int full = u;
+    for (; u < m; u++) key[u] = u == prev ? -INFINITY : key[u] + w[u];
+    __m256d mx = _mm256_max_pd(_mm256_max_pd(a0, a1), _mm256_max_pd(a2, a3));
+    __m128d h = _mm_max_pd(_mm256_castpd256_pd128(mx), _mm256_extractf128_pd(mx, 1));
+    double best = _mm_cvtsd_f64(_mm_max_pd(_mm_unpackhi_pd(h, h), h));
+    for (int v = full; v < m; v++) {
+        if (key[v] > best) best = key[v];
     }
-    int sel = -1;
-    if (best > -INFINITY) {
-        double lo = INFINITY;
-        for (int l = 0; l < 4; l++) {
-            if (m0[l] == best && i0[l] < lo) lo = i0[l];
-            if (m1[l] == best && i1[l] < lo) lo = i1[l];
-        }
-        sel = (int)lo;
+    if (!(best > -INFINITY)) return -1;
+    __m256d b = _mm256_set1_pd(best);
+    int v = 0;
+    for (; v < full; v += 4) {
+        int e = _mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(key + v), b, _CMP_EQ_OQ));
+        if (e) return v + __builtin_ctz((unsigned)e);
     }
-    for (; u < m; u++) { /* the tail's slots follow every vector slot */
-        double k = key[u] + w[u];
-        key[u] = k;
-        if (k > best) {
-            best = k;
-            sel = u;
-        }
+    for (;; v++) {
+        if (key[v] == best) return v;
     }
-    return sel;
 }
 
 static inline void add_row(double *restrict rs, const double *restrict rt, int m) {
@@ -179,8 +192,7 @@ double MIN_CUT(double *g, int n, double *key, int32_t *owner, uint8_t *side) {
         int s = 0;
         for (int added = 1; added < m - 1; added++) {
             s = sel;
-            key[sel] = -INFINITY;
-            int next = add_argmax(key, g + (size_t)sel * n, m);
+            int next = add_argmax(key, g + (size_t)sel * n, m, sel);
             sel = next < 0 ? 1 : next;
         }
         int t = sel;

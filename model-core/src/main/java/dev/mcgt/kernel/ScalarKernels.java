@@ -280,7 +280,7 @@ public final class ScalarKernels implements Kernels {
     @Override
     public int addAndArgMax(double[] key, double[] w, int wOff, int m) {
         KernelChecks.checkArgMax(key, w, wOff, m);
-        return StoerWagner.SCALAR.addAndArgMax(key, w, wOff, m);
+        return StoerWagner.SCALAR.addAndArgMax(key, w, wOff, m, -1);
     }
 
     @Override

@@ -27,10 +27,12 @@ final class StoerWagner {
     /** The two inner loops of the algorithm; an implementation must give the reference's bits. */
     interface Steps {
         /**
-         * {@code key[u] = key[u] + g[row + u]} for u &lt; m, then the first slot of the maximal key of a strict scan,
-         * or −1 when no key is above −∞ ({@link Kernels#addAndArgMax}).
+         * {@code key[prev] = −∞} (when {@code prev >= 0}), then {@code key[u] = key[u] + g[row + u]} for u &lt; m, then
+         * the first slot of the maximal key of a strict scan, or −1 when no key is above −∞
+         * ({@link Kernels#addAndArgMax}). {@code g[row + prev]} is a diagonal entry, 0, so an implementation may
+         * leave {@code key[prev]} at −∞ without the add.
          */
-        int addAndArgMax(double[] key, double[] g, int row, int m);
+        int addAndArgMax(double[] key, double[] g, int row, int m, int prev);
 
         /** {@code g[rs + u] = g[rs + u] + g[rt + u]} for u &lt; m (rows s and t, distinct). */
         void addRow(double[] g, int rs, int rt, int m);
@@ -39,7 +41,8 @@ final class StoerWagner {
     /** The loops written out literally: the scalar kernel's. */
     static final Steps SCALAR = new Steps() {
         @Override
-        public int addAndArgMax(double[] key, double[] g, int row, int m) {
+        public int addAndArgMax(double[] key, double[] g, int row, int m, int prev) {
+            if (prev >= 0) key[prev] = Double.NEGATIVE_INFINITY;
             int sel = -1;
             double best = Double.NEGATIVE_INFINITY;
             for (int u = 0; u < m; u++) {
@@ -86,8 +89,7 @@ final class StoerWagner {
             int s = 0;
             for (int added = 1; added < m - 1; added++) {
                 s = sel;
-                key[sel] = Double.NEGATIVE_INFINITY;
-                int next = steps.addAndArgMax(key, g, sel * n, m);
+                int next = steps.addAndArgMax(key, g, sel * n, m, sel);
                 sel = next < 0 ? 1 : next;
             }
             int t = sel;

@@ -6,12 +6,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Kernels#minCut} of the Vector API kernel: {@link StoerWagner#run} with each key update and its maximum in
- * one pass over 256-bit vectors, and the merge's row sum in vectors. Two sets of four lanes each keep the largest
- * key they have seen (strict comparison, so the first of equal keys stays) and its slot; the pass's maximum is the
- * largest of those, and its slot the lowest among the lanes that hold it: the slot of the reference's strict scan. Adds are the
- * reference's adds per element, so keys, cuts and sides are bit-identical. No vector crosses a method boundary
- * (see {@link VectorKernels}).
+ * {@link Kernels#minCut} of the Vector API kernel: {@link StoerWagner#run} with 256-bit vectors. Each step adds the
+ * chosen row to the keys and takes their maximum in one pass (strict comparisons, so NaN never enters), then finds
+ * the first slot holding it: the slot of the reference's strict scan. The chosen slot's key becomes −∞ by a lane
+ * mask in that pass, not by a scalar store before it, which a vector load of the same bytes would wait for (see
+ * mincut.c). Adds are the reference's adds per element, so keys, cuts and sides are bit-identical. No vector
+ * crosses a method boundary (see {@link VectorKernels}).
  */
 final class VectorStoerWagner {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
@@ -26,53 +26,60 @@ final class VectorStoerWagner {
 
     private static final StoerWagner.Steps STEPS = new StoerWagner.Steps() {
         @Override
-        public int addAndArgMax(double[] key, double[] g, int row, int m) {
+        public int addAndArgMax(double[] key, double[] g, int row, int m, int prev) {
             final DoubleVector ninf = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
-            DoubleVector mx0 = ninf, mx1 = ninf, ix0 = ninf, ix1 = ninf;
-            DoubleVector cur = DoubleVector.fromArray(D, IOTA, 0);
-            int full = m - m % DL;
-            int pairs = m - m % (2 * DL);
+            final DoubleVector sp = DoubleVector.broadcast(D, (double) prev);
+            DoubleVector a0 = ninf, a1 = ninf, a2 = ninf, a3 = ninf;
+            DoubleVector c0 = DoubleVector.fromArray(D, IOTA, 0);
             int u = 0;
-            for (; u < pairs; u += 2 * DL) {
+            // pass 1: the adds (slot prev set to −∞ by a lane mask) and the maximum, four accumulators
+            for (; u <= m - 4 * DL; u += 4 * DL) {
+                DoubleVector c1 = c0.add(DL), c2 = c0.add(2 * DL), c3 = c0.add(3 * DL);
                 DoubleVector k0 = DoubleVector.fromArray(D, key, u).add(DoubleVector.fromArray(D, g, row + u));
                 DoubleVector k1 = DoubleVector.fromArray(D, key, u + DL).add(DoubleVector.fromArray(D, g, row + u + DL));
+                DoubleVector k2 = DoubleVector.fromArray(D, key, u + 2 * DL)
+                        .add(DoubleVector.fromArray(D, g, row + u + 2 * DL));
+                DoubleVector k3 = DoubleVector.fromArray(D, key, u + 3 * DL)
+                        .add(DoubleVector.fromArray(D, g, row + u + 3 * DL));
+                k0 = k0.blend(ninf, c0.compare(VectorOperators.EQ, sp));
+                k1 = k1.blend(ninf, c1.compare(VectorOperators.EQ, sp));
+                k2 = k2.blend(ninf, c2.compare(VectorOperators.EQ, sp));
+                k3 = k3.blend(ninf, c3.compare(VectorOperators.EQ, sp));
                 k0.intoArray(key, u);
                 k1.intoArray(key, u + DL);
-                VectorMask<Double> g0 = k0.compare(VectorOperators.GT, mx0);
-                VectorMask<Double> g1 = k1.compare(VectorOperators.GT, mx1);
-                DoubleVector cur1 = cur.add(DL);
-                mx0 = mx0.blend(k0, g0);
-                ix0 = ix0.blend(cur, g0);
-                mx1 = mx1.blend(k1, g1);
-                ix1 = ix1.blend(cur1, g1);
-                cur = cur1.add(DL);
+                k2.intoArray(key, u + 2 * DL);
+                k3.intoArray(key, u + 3 * DL);
+                a0 = a0.blend(k0, k0.compare(VectorOperators.GT, a0)); // strict: NaN never enters
+                a1 = a1.blend(k1, k1.compare(VectorOperators.GT, a1));
+                a2 = a2.blend(k2, k2.compare(VectorOperators.GT, a2));
+                a3 = a3.blend(k3, k3.compare(VectorOperators.GT, a3));
+                c0 = c3.add(DL);
             }
-            if (u < full) {
+            for (; u <= m - DL; u += DL) {
                 DoubleVector k0 = DoubleVector.fromArray(D, key, u).add(DoubleVector.fromArray(D, g, row + u));
+                k0 = k0.blend(ninf, c0.compare(VectorOperators.EQ, sp));
                 k0.intoArray(key, u);
-                VectorMask<Double> g0 = k0.compare(VectorOperators.GT, mx0);
-                mx0 = mx0.blend(k0, g0);
-                ix0 = ix0.blend(cur, g0);
-                u += DL;
+                a0 = a0.blend(k0, k0.compare(VectorOperators.GT, a0));
+                c0 = c0.add(DL);
             }
-            // the largest kept key, then the lowest slot holding it (lanes that hold none count as slot +∞)
-            double best = mx0.max(mx1).reduceLanes(VectorOperators.MAX);
-            int sel = -1;
-            if (best > Double.NEGATIVE_INFINITY) {
-                DoubleVector none = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
-                DoubleVector c0 = none.blend(ix0, mx0.compare(VectorOperators.EQ, best));
-                DoubleVector c1 = none.blend(ix1, mx1.compare(VectorOperators.EQ, best));
-                sel = (int) c0.min(c1).reduceLanes(VectorOperators.MIN);
-            }
-            for (; u < m; u++) { // the tail's slots come after every vector slot
-                double k = key[u] + g[row + u];
+            int full = u;
+            double best = a0.max(a1).max(a2.max(a3)).reduceLanes(VectorOperators.MAX);
+            for (; u < m; u++) {
+                double k = u == prev ? Double.NEGATIVE_INFINITY : key[u] + g[row + u];
                 key[u] = k;
-                if (k > best) {
-                    best = k;
-                    sel = u;
-                }
+                if (k > best) best = k;
             }
-            return sel;
+            if (!(best > Double.NEGATIVE_INFINITY)) return -1;
+            // pass 2: the first slot holding the maximum (+0.0 and −0.0 are equal, NaN equals nothing)
+            int v = 0;
+            for (; v < full; v += DL) {
+                VectorMask<Double> eq = DoubleVector.fromArray(D, key, v).compare(VectorOperators.EQ, best);
+                if (eq.anyTrue()) return v + eq.firstTrue();
+            }
+            for (; v < m; v++) {
+                if (key[v] == best) return v;
+            }
+            throw new IllegalStateException("maximum key not found"); // unreachable: best is one of the keys
         }
 
         @Override
