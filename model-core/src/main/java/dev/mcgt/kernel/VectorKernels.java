@@ -804,9 +804,56 @@ final class VectorKernels implements Kernels {
         KernelChecks.checkDots(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
         if (m == 0 || n == 0) return;
         int kv = len - len % L;
+        int i = n >= 4 ? dotsRowPairs(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo) : 0;
+        for (; i < m; i++) {
+            int ai = aOff + i * lda;
+            int oi = oOff + i * ldo;
+            int j = 0;
+            // four b rows at a time share each load of a; lane l of accumulator r is partial sum l of dot (i, j + r)
+            for (; j <= n - 4; j += 4) {
+                int b0 = bOff + j * ldb;
+                int b1 = b0 + ldb;
+                int b2 = b1 + ldb;
+                int b3 = b2 + ldb;
+                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+                for (int k = 0; k < kv; k += L) {
+                    FloatVector av = FloatVector.fromArray(F, a, ai + k);
+                    c0 = c0.add(av.mul(FloatVector.fromArray(F, b, b0 + k)));
+                    c1 = c1.add(av.mul(FloatVector.fromArray(F, b, b1 + k)));
+                    c2 = c2.add(av.mul(FloatVector.fromArray(F, b, b2 + k)));
+                    c3 = c3.add(av.mul(FloatVector.fromArray(F, b, b3 + k)));
+                }
+                out[oi + j] = finishDot(c0.lane(0), c0.lane(1), c0.lane(2), c0.lane(3), c0.lane(4), c0.lane(5),
+                        c0.lane(6), c0.lane(7), a, ai, b, b0, kv, len);
+                out[oi + j + 1] = finishDot(c1.lane(0), c1.lane(1), c1.lane(2), c1.lane(3), c1.lane(4), c1.lane(5),
+                        c1.lane(6), c1.lane(7), a, ai, b, b1, kv, len);
+                out[oi + j + 2] = finishDot(c2.lane(0), c2.lane(1), c2.lane(2), c2.lane(3), c2.lane(4), c2.lane(5),
+                        c2.lane(6), c2.lane(7), a, ai, b, b2, kv, len);
+                out[oi + j + 3] = finishDot(c3.lane(0), c3.lane(1), c3.lane(2), c3.lane(3), c3.lane(4), c3.lane(5),
+                        c3.lane(6), c3.lane(7), a, ai, b, b3, kv, len);
+            }
+            for (; j < n; j++) {
+                int b0 = bOff + j * ldb;
+                FloatVector c0 = FloatVector.zero(F);
+                for (int k = 0; k < kv; k += L) {
+                    c0 = c0.add(FloatVector.fromArray(F, a, ai + k).mul(FloatVector.fromArray(F, b, b0 + k)));
+                }
+                out[oi + j] = finishDot(c0.lane(0), c0.lane(1), c0.lane(2), c0.lane(3), c0.lane(4), c0.lane(5),
+                        c0.lane(6), c0.lane(7), a, ai, b, b0, kv, len);
+            }
+        }
+    }
+
+    /**
+     * The row pairs of {@link #dotsF32} (n &gt;= 4): two a rows × four b rows, eight accumulators, six loads per eight
+     * vector products. Its own method so that dotsF32's single-row loop stays a small compilation unit. Returns the
+     * rows done (m rounded down to even).
+     */
+    private static int dotsRowPairs(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float[] out, int oOff, int ldo) {
+        int kv = len - len % L;
         int i = 0;
-        // two a rows × four b rows: eight accumulators, six loads per eight vector products
-        for (; i <= m - 2 && n >= 4; i += 2) {
+        for (; i <= m - 2; i += 2) {
             int a0 = aOff + i * lda;
             int a1 = a0 + lda;
             int o0 = oOff + i * ldo;
@@ -857,43 +904,7 @@ final class VectorKernels implements Kernels {
                 out[o1 + j] = ScalarKernels.dotF32(a, a1, b, bOff + j * ldb, len);
             }
         }
-        for (; i < m; i++) {
-            int ai = aOff + i * lda;
-            int oi = oOff + i * ldo;
-            int j = 0;
-            // four b rows at a time share each load of a; lane l of accumulator r is partial sum l of dot (i, j + r)
-            for (; j <= n - 4; j += 4) {
-                int b0 = bOff + j * ldb;
-                int b1 = b0 + ldb;
-                int b2 = b1 + ldb;
-                int b3 = b2 + ldb;
-                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-                for (int k = 0; k < kv; k += L) {
-                    FloatVector av = FloatVector.fromArray(F, a, ai + k);
-                    c0 = c0.add(av.mul(FloatVector.fromArray(F, b, b0 + k)));
-                    c1 = c1.add(av.mul(FloatVector.fromArray(F, b, b1 + k)));
-                    c2 = c2.add(av.mul(FloatVector.fromArray(F, b, b2 + k)));
-                    c3 = c3.add(av.mul(FloatVector.fromArray(F, b, b3 + k)));
-                }
-                out[oi + j] = finishDot(c0.lane(0), c0.lane(1), c0.lane(2), c0.lane(3), c0.lane(4), c0.lane(5),
-                        c0.lane(6), c0.lane(7), a, ai, b, b0, kv, len);
-                out[oi + j + 1] = finishDot(c1.lane(0), c1.lane(1), c1.lane(2), c1.lane(3), c1.lane(4), c1.lane(5),
-                        c1.lane(6), c1.lane(7), a, ai, b, b1, kv, len);
-                out[oi + j + 2] = finishDot(c2.lane(0), c2.lane(1), c2.lane(2), c2.lane(3), c2.lane(4), c2.lane(5),
-                        c2.lane(6), c2.lane(7), a, ai, b, b2, kv, len);
-                out[oi + j + 3] = finishDot(c3.lane(0), c3.lane(1), c3.lane(2), c3.lane(3), c3.lane(4), c3.lane(5),
-                        c3.lane(6), c3.lane(7), a, ai, b, b3, kv, len);
-            }
-            for (; j < n; j++) {
-                int b0 = bOff + j * ldb;
-                FloatVector c0 = FloatVector.zero(F);
-                for (int k = 0; k < kv; k += L) {
-                    c0 = c0.add(FloatVector.fromArray(F, a, ai + k).mul(FloatVector.fromArray(F, b, b0 + k)));
-                }
-                out[oi + j] = finishDot(c0.lane(0), c0.lane(1), c0.lane(2), c0.lane(3), c0.lane(4), c0.lane(5),
-                        c0.lane(6), c0.lane(7), a, ai, b, b0, kv, len);
-            }
-        }
+        return i;
     }
 
     /** Adds the tail products k in [kv, len) to lane 0 in order, then the canonical combine. */
