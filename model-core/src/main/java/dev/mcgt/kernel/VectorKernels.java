@@ -917,6 +917,11 @@ final class VectorKernels implements Kernels {
     @Override
     public int addAndArgMax(double[] key, double[] w, int wOff, int m) {
         KernelChecks.checkArgMax(key, w, wOff, m);
+        return argMaxStep(key, w, wOff, m);
+    }
+
+    /** {@link #addAndArgMax} after its checks (also the Vector API min cut's step, {@link VectorStoerWagner}). */
+    static int argMaxStep(double[] key, double[] w, int wOff, int m) {
         // the adds with a running maximum per lane (a strict comparison: NaN never enters), the largest value,
         // then the first slot holding a key equal to it: the slot of a strict scan in slot order
         DoubleVector mx = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
