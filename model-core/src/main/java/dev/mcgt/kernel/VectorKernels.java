@@ -804,8 +804,7 @@ final class VectorKernels implements Kernels {
         KernelChecks.checkDots(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
         if (m == 0 || n == 0) return;
         int kv = len - len % L;
-        int i = n >= 4 ? dotsRowPairs(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo) : 0;
-        for (; i < m; i++) {
+        for (int i = 0; i < m; i++) {
             int ai = aOff + i * lda;
             int oi = oOff + i * ldo;
             int j = 0;
@@ -842,69 +841,6 @@ final class VectorKernels implements Kernels {
                         c0.lane(6), c0.lane(7), a, ai, b, b0, kv, len);
             }
         }
-    }
-
-    /**
-     * The row pairs of {@link #dotsF32} (n &gt;= 4): two a rows × four b rows, eight accumulators, six loads per eight
-     * vector products. Its own method so that dotsF32's single-row loop stays a small compilation unit. Returns the
-     * rows done (m rounded down to even).
-     */
-    private static int dotsRowPairs(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                    float[] out, int oOff, int ldo) {
-        int kv = len - len % L;
-        int i = 0;
-        for (; i <= m - 2; i += 2) {
-            int a0 = aOff + i * lda;
-            int a1 = a0 + lda;
-            int o0 = oOff + i * ldo;
-            int o1 = o0 + ldo;
-            int j = 0;
-            for (; j <= n - 4; j += 4) {
-                int b0 = bOff + j * ldb;
-                int b1 = b0 + ldb;
-                int b2 = b1 + ldb;
-                int b3 = b2 + ldb;
-                FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
-                FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-                for (int k = 0; k < kv; k += L) {
-                    FloatVector x0 = FloatVector.fromArray(F, a, a0 + k);
-                    FloatVector x1 = FloatVector.fromArray(F, a, a1 + k);
-                    FloatVector y = FloatVector.fromArray(F, b, b0 + k);
-                    c00 = c00.add(x0.mul(y));
-                    c10 = c10.add(x1.mul(y));
-                    y = FloatVector.fromArray(F, b, b1 + k);
-                    c01 = c01.add(x0.mul(y));
-                    c11 = c11.add(x1.mul(y));
-                    y = FloatVector.fromArray(F, b, b2 + k);
-                    c02 = c02.add(x0.mul(y));
-                    c12 = c12.add(x1.mul(y));
-                    y = FloatVector.fromArray(F, b, b3 + k);
-                    c03 = c03.add(x0.mul(y));
-                    c13 = c13.add(x1.mul(y));
-                }
-                out[o0 + j] = finishDot(c00.lane(0), c00.lane(1), c00.lane(2), c00.lane(3), c00.lane(4), c00.lane(5),
-                        c00.lane(6), c00.lane(7), a, a0, b, b0, kv, len);
-                out[o0 + j + 1] = finishDot(c01.lane(0), c01.lane(1), c01.lane(2), c01.lane(3), c01.lane(4),
-                        c01.lane(5), c01.lane(6), c01.lane(7), a, a0, b, b1, kv, len);
-                out[o0 + j + 2] = finishDot(c02.lane(0), c02.lane(1), c02.lane(2), c02.lane(3), c02.lane(4),
-                        c02.lane(5), c02.lane(6), c02.lane(7), a, a0, b, b2, kv, len);
-                out[o0 + j + 3] = finishDot(c03.lane(0), c03.lane(1), c03.lane(2), c03.lane(3), c03.lane(4),
-                        c03.lane(5), c03.lane(6), c03.lane(7), a, a0, b, b3, kv, len);
-                out[o1 + j] = finishDot(c10.lane(0), c10.lane(1), c10.lane(2), c10.lane(3), c10.lane(4), c10.lane(5),
-                        c10.lane(6), c10.lane(7), a, a1, b, b0, kv, len);
-                out[o1 + j + 1] = finishDot(c11.lane(0), c11.lane(1), c11.lane(2), c11.lane(3), c11.lane(4),
-                        c11.lane(5), c11.lane(6), c11.lane(7), a, a1, b, b1, kv, len);
-                out[o1 + j + 2] = finishDot(c12.lane(0), c12.lane(1), c12.lane(2), c12.lane(3), c12.lane(4),
-                        c12.lane(5), c12.lane(6), c12.lane(7), a, a1, b, b2, kv, len);
-                out[o1 + j + 3] = finishDot(c13.lane(0), c13.lane(1), c13.lane(2), c13.lane(3), c13.lane(4),
-                        c13.lane(5), c13.lane(6), c13.lane(7), a, a1, b, b3, kv, len);
-            }
-            for (; j < n; j++) {
-                out[o0 + j] = ScalarKernels.dotF32(a, a0, b, bOff + j * ldb, len);
-                out[o1 + j] = ScalarKernels.dotF32(a, a1, b, bOff + j * ldb, len);
-            }
-        }
-        return i;
     }
 
     /** Adds the tail products k in [kv, len) to lane 0 in order, then the canonical combine. */
