@@ -56,6 +56,10 @@ fi
 compile floatops floatops.c -mavx2
 compile floatops512 floatops512.c -mavx2 -mavx512f -mavx512bw -mavx512dq -mavx512vl
 compile attention attention.c -mavx2
+compile mincut512 mincut.c -DMCGT_MINCUT_512 -mavx2 -mavx512f -mavx512dq -mavx512vl
+compile mincut256 mincut.c -mavx2
+compile dots dots.c -mavx2
+compile jni_probe jni_probe.c
 
 mkdir -p "$dest"
 "$cc" -shared -o "$work/libmcgtkernels.so" "$work"/*.o -lpthread -lm -Wl,-z,noexecstack \

@@ -254,6 +254,12 @@ static void JNICALL n_attend_block(JNIEnv *env, jclass cls, jint rung, jint qb, 
     unpin(env, &p);
 }
 
+/* jni_probe.c */
+jdouble JNICALL mcgt_jni_min_cut(JNIEnv *env, jclass cls, jint rung, jdoubleArray g, jint n, jdoubleArray key,
+                                 jintArray owner, jbooleanArray side);
+void JNICALL mcgt_jni_dots_f32(JNIEnv *env, jclass cls, jint m, jint n, jint len, jfloatArray a, jint aOff, jint lda,
+                               jfloatArray b, jint bOff, jint ldb, jfloatArray out, jint oOff, jint ldo);
+
 static JNINativeMethod methods[] = {
     {"nFeatures", "()I", (void *)n_features},
     {"nAmxRequest", "()Z", (void *)n_amx_request},
@@ -268,6 +274,8 @@ static JNINativeMethod methods[] = {
     {"nSoftmax", "(I[FII)V", (void *)n_softmax},
     {"nAdd", "([FI[FII)V", (void *)n_add},
     {"nAttendBlock", "(IIIII[BI[FI[B[F[B[F[II[IIIF[F[FI)V", (void *)n_attend_block},
+    {"nMinCut", "(I[DI[D[I[Z)D", (void *)mcgt_jni_min_cut},
+    {"nDotsF32", "(III[FII[FII[FII)V", (void *)mcgt_jni_dots_f32},
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {

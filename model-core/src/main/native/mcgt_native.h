@@ -138,4 +138,15 @@ typedef struct {
 int mcgt_attend_reserve(int rung, int qb, int head_dim, int span);
 void mcgt_attend_block(int rung, const mcgt_attention *at);
 
+/* ---- the coherence probe (mincut.c, dots.c, jni_probe.c) ---- */
+/* Stoer–Wagner on the n × n working matrix g (overwritten), as dev.mcgt.kernel.StoerWagner; side[v] = 1 for the
+ * vertices on the side of the lightest phase's last vertex; returns the cut weight. key, owner: n values of scratch. */
+double mcgt_min_cut_512(double *g, int n, double *key, int32_t *owner, uint8_t *side);
+double mcgt_min_cut_256(double *g, int n, double *key, int32_t *owner, uint8_t *side);
+double mcgt_min_cut_for(int rung, double *g, int n, double *key, int32_t *owner, uint8_t *side);
+/* Kernels.dotsF32 (dots.c): out[i·ldo + j] = dot(a row i, b row j) in the contract's 8-lane order; out must not
+ * overlap a or b */
+void mcgt_dots_f32(int m, int n, int len, const float *a, size_t lda, const float *b, size_t ldb, float *out,
+                   size_t ldo);
+
 #endif

@@ -43,6 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       cosine graph, global minimum cut, boundary figures and recursive cutting. {@code random}: Gaussian
  *       vectors (near-orthogonal; one strong part, so only the global cut runs); {@code topics}: four topic
  *       directions plus noise (weak cuts, so recursive cutting runs too).</li>
+ *   <li>{@code graph}: the cosine graph alone (dot products, norms, weights) of the same vectors; {@code probe}
+ *       minus {@code graph} is the minimum cuts, boundary figures and recursive cutting.</li>
  *   <li>{@code minCut}: Stoer–Wagner alone on a prebuilt dense graph of {@code tokens} vertices.</li>
  *   <li>{@code modelProbe} and {@code modelTier0}: the probe as the scorer runs it (the chunk's embedding-layer
  *       vectors from the model, then the analysis) and a tier-0 inference of the same full chunk (gate passing,
@@ -51,6 +53,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       modelProbe / modelTier0 is the probe's share of the inference (target: at most 5 %). Their secondary
  *       counters cpuNanos / calls give the thread's CPU time per call, steadier on a shared machine.</li>
  * </ul>
+ *
+ * <p>{@code kernel} ({@code auto}, {@code native}, {@code vector}, {@code scalar}: {@link KernelProvider#choose})
+ * picks the kernel of every state, so one run compares them (the probe gives the same bits on each). Every
+ * benchmark has the cpuNanos / calls counters.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -72,7 +78,11 @@ public class CoherenceProbeBenchmark {
         @Param({"random", "topics"})
         public String data;
 
+        @Param({"auto"})
+        public String kernel;
+
         CoherenceProbe probe;
+        TokenGraph graph;
         float[] vectors;
 
         @Setup(Level.Trial)
@@ -92,7 +102,9 @@ public class CoherenceProbeBenchmark {
                     };
                 }
             }
-            probe = new CoherenceProbe(CoherenceProbeConfig.defaults(), tokens);
+            Kernels k = KernelProvider.choose(kernel);
+            probe = new CoherenceProbe(CoherenceProbeConfig.defaults(), tokens, k);
+            graph = new TokenGraph(tokens, k);
         }
     }
 
@@ -101,6 +113,9 @@ public class CoherenceProbeBenchmark {
     public static class Graph {
         @Param({"32", "64", "128"})
         public int tokens;
+
+        @Param({"auto"})
+        public String kernel;
 
         MinCut minCut;
         double[] weights;
@@ -114,7 +129,7 @@ public class CoherenceProbeBenchmark {
             TokenGraph g = new TokenGraph(tokens);
             g.build(v, tokens, width, TokenGraph.DENSE);
             weights = g.weights().clone();
-            minCut = new MinCut(tokens);
+            minCut = new MinCut(tokens, KernelProvider.choose(kernel));
         }
     }
 
@@ -127,6 +142,9 @@ public class CoherenceProbeBenchmark {
         @Param({"baseline", "minilm"})
         public String model;
 
+        @Param({"auto"})
+        public String kernel;
+
         ModelWeights weights;
         GatedTransformer transformer;
         InferBuffers buffers;
@@ -137,7 +155,7 @@ public class CoherenceProbeBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            Kernels kernels = KernelProvider.get();
+            Kernels kernels = KernelProvider.choose(kernel);
             weights = switch (model) {
                 case "baseline" -> SyntheticWeights.generate(TransformerConfig.baseline(), 7);
                 case "minilm" -> OnnxImporter.importBytes(Workloads.resource("/all-minilm-l6-v2.onnx"),
@@ -180,12 +198,21 @@ public class CoherenceProbeBenchmark {
     }
 
     @Benchmark
-    public long probe(Chunk c) {
+    public long probe(Chunk c, CpuTime cpu) {
+        cpu.calls++;
         return c.probe.analyze(c.vectors, c.tokens, c.width) + c.probe.partitionCount();
     }
 
     @Benchmark
-    public double minCut(Graph g) {
+    public double graph(Chunk c, CpuTime cpu) {
+        cpu.calls++;
+        c.graph.build(c.vectors, c.tokens, c.width, TokenGraph.DENSE);
+        return c.graph.weights()[1];
+    }
+
+    @Benchmark
+    public double minCut(Graph g, CpuTime cpu) {
+        cpu.calls++;
         return g.minCut.compute(g.weights, g.tokens);
     }
 

@@ -269,6 +269,14 @@ public class Tier0BreakdownBenchmark {
         }
 
         @Override
+        public double minCut(double[] g, int n, double[] key, int[] owner, boolean[] side) {
+            long t = System.nanoTime();
+            double r = k.minCut(g, n, key, owner, side);
+            add(Op.OTHER, t);
+            return r;
+        }
+
+        @Override
         public void add(float[] x, int xOff, float[] y, int yOff, int len) {
             long t = System.nanoTime();
             k.add(x, xOff, y, yOff, len);

@@ -181,7 +181,7 @@ public final class CoherenceProbe {
         concentrationQ15 = 0;
         Arrays.fill(boundaryToken, 0, count, false);
         Arrays.fill(partitionId, 0, count, 0);
-        cutWeight = minCut.compute(w, count);
+        cutWeight = minCut.computeValid(w, count);
         minCut.copySides(sides);
         lambda = scaleLambda(cutWeight, config.lambdaScale());
         if (count < 2) {
@@ -257,7 +257,7 @@ public final class CoherenceProbe {
             boolean split = false;
             if (m >= 2 && depth < config.maxDepth() && parts < maxParts && weak > 0.0) {
                 // The root's cut is still in the min-cut workspace (perm is the identity there).
-                double cw = root ? cutWeight : minCut.compute(w, count, perm, st, m);
+                double cw = root ? cutWeight : minCut.computeValid(w, count, perm, st, m);
                 int small = minCut.smallerSideSize();
                 if (cw / small < weak) {
                     int a = st;

@@ -41,8 +41,9 @@ public final class MinCut {
     }
 
     /**
-     * A workspace for graphs of up to {@code maxVertices} vertices (1..4096) whose key updates run on
-     * {@code kernels} (every kernel picks the same vertices, so results do not depend on the choice).
+     * A workspace for graphs of up to {@code maxVertices} vertices (1..4096) whose Stoer–Wagner runs on
+     * {@code kernels} ({@link Kernels#minCut}, one call per cut; every kernel gives the same bits, so results do not
+     * depend on the choice).
      */
     public MinCut(int maxVertices, Kernels kernels) {
         if (kernels == null) throw McgtException.badConfig("kernels are missing");
@@ -115,6 +116,41 @@ public final class MinCut {
         return run(count);
     }
 
+    /**
+     * {@link #compute(double[], int)} for a matrix known to be valid (symmetric, finite, non-negative): the token
+     * graph's own weights, which {@link TokenGraph} builds or checks. Skips the checks; the same result.
+     */
+    double computeValid(double[] weights, int n) {
+        checkSize(n);
+        // the upper triangle, mirrored, as compute copies it (a loaded matrix may hold −0.0 against 0.0)
+        for (int i = 0; i < n; i++) {
+            int ri = i * n;
+            g[ri + i] = 0.0;
+            for (int j = i + 1; j < n; j++) {
+                double w = weights[ri + j];
+                g[ri + j] = w;
+                g[j * n + i] = w;
+            }
+        }
+        return run(n);
+    }
+
+    /** {@link #compute(double[], int, int[], int, int)} for a matrix known to be valid (see {@link #computeValid}). */
+    double computeValid(double[] weights, int stride, int[] vertices, int offset, int count) {
+        checkSize(count);
+        for (int a = 0; a < count; a++) {
+            int ra = vertices[offset + a] * stride;
+            int ga = a * count;
+            g[ga + a] = 0.0;
+            for (int b = a + 1; b < count; b++) {
+                double w = weights[ra + vertices[offset + b]];
+                g[ga + b] = w;
+                g[b * count + a] = w;
+            }
+        }
+        return run(count);
+    }
+
     private void checkSize(int count) {
         if (count < 0 || count > maxVertices) {
             throw McgtException.badInput("graph has " + count + " vertices, workspace holds at most " + maxVertices);
@@ -131,86 +167,18 @@ public final class MinCut {
         return McgtException.badInput("weight matrix is not symmetric at (" + i + "," + j + ")");
     }
 
-    /** Stoer–Wagner on the working matrix {@code g} of {@code count} vertices (stride {@code count}). */
+    /** Stoer–Wagner on the working matrix {@code g} of {@code count} vertices (stride {@code count}): one kernel call. */
     private double run(int count) {
         this.n = count;
-        for (int v = 0; v < count; v++) {
-            owner[v] = v;
-            bestSide[v] = false;
-        }
-        cutWeight = 0.0;
-        sideTrueCount = 0;
-        if (count < 2) return 0.0;
-
-        final int stride = count;
-        double best = Double.POSITIVE_INFINITY;
-        for (int m = count; m > 1; m--) {
-            // One phase: grow a set from slot 0, always adding the most tightly connected remaining slot.
-            // Slots already in the set carry key -∞ (adding finite weights keeps them there).
-            key[0] = Double.NEGATIVE_INFINITY;
-            System.arraycopy(g, 1, key, 1, m - 1); // row 0 of the working matrix
-            // The most tightly connected slot (ties to the lowest); afterwards found in the same pass that adds
-            // the chosen slot's row to the keys. Added slots hold −∞ and are never chosen (−∞ + ∞ would be NaN,
-            // which a strict comparison never picks either).
-            int sel = 1;
-            double sk = Double.NEGATIVE_INFINITY;
-            for (int u = 0; u < m; u++) {
-                if (key[u] > sk) {
-                    sk = key[u];
-                    sel = u;
-                }
-            }
-            int s = 0;
-            for (int added = 1; added < m - 1; added++) {
-                s = sel;
-                key[sel] = Double.NEGATIVE_INFINITY;
-                int row = sel * stride;
-                sel = kernels.addAndArgMax(key, g, row, m);
-                if (sel < 0) sel = 1; // unreachable with finite weights: an unadded slot has a finite key
-            }
-            sk = key[sel];
-            int t = sel;
-            double phaseCut = sk;
-            if (phaseCut < best) {
-                best = phaseCut;
-                for (int v = 0; v < count; v++) bestSide[v] = owner[v] == t;
-                if (best == 0.0) break; // weights are non-negative: nothing lighter exists
-            }
-            merge(s, t, m, stride, count);
-        }
-        cutWeight = best;
-        if (bestSide[0]) {
+        double best = kernels.minCut(g, count, key, owner, bestSide);
+        cutWeight = count < 2 ? 0.0 : best;
+        if (count >= 2 && bestSide[0]) {
             for (int v = 0; v < count; v++) bestSide[v] = !bestSide[v];
         }
         int c = 0;
         for (int v = 0; v < count; v++) if (bestSide[v]) c++;
         sideTrueCount = c;
-        return best;
-    }
-
-    /** Folds slot t into slot s, then moves the last slot into t so slots stay 0..m−2. */
-    private void merge(int s, int t, int m, int stride, int count) {
-        int rs = s * stride;
-        int rt = t * stride;
-        for (int u = 0; u < m; u++) {
-            double w = g[rs + u] + g[rt + u];
-            g[rs + u] = w;
-            g[u * stride + s] = w;
-        }
-        g[rs + s] = 0.0;
-        int last = m - 1;
-        if (t != last) {
-            int rl = last * stride;
-            for (int u = 0; u < m; u++) g[rt + u] = g[rl + u];
-            for (int u = 0; u < m; u++) g[u * stride + t] = g[u * stride + last];
-            g[rt + t] = 0.0;
-        }
-        int merged = s == last ? t : s; // where the merged vertex ends up
-        for (int v = 0; v < count; v++) {
-            int o = owner[v];
-            if (o == t || o == s) owner[v] = merged;
-            else if (o == last) owner[v] = t;
-        }
+        return cutWeight;
     }
 
     /** Vertex count of the last computed graph. */

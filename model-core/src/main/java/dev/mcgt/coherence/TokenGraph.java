@@ -24,6 +24,8 @@ import dev.mcgt.model.ModelWeights;
 public final class TokenGraph {
     /** {@code topK} value meaning "keep every edge". */
     public static final int DENSE = 0;
+    /** Rows of the graph per {@link Kernels#dotsF32} call. */
+    private static final int BLOCK = 8;
 
     private final int maxTokens;
     private final double[] weights;
@@ -49,7 +51,7 @@ public final class TokenGraph {
         this.weights = new double[maxTokens * maxTokens];
         this.invNorm = new double[maxTokens];
         this.keep = new boolean[maxTokens * maxTokens];
-        this.dots = new float[maxTokens];
+        this.dots = new float[maxTokens * BLOCK];
     }
 
     public int maxTokens() { return maxTokens; }
@@ -88,16 +90,22 @@ public final class TokenGraph {
             if (!Double.isFinite(sq)) throw McgtException.badInput("token vector " + i + " is not finite");
             invNorm[i] = sq > 0.0 ? 1.0 / Math.sqrt(sq) : 0.0;
         }
-        for (int i = 0; i < n; i++) {
-            weights[i * n + i] = 0.0;
-            int rest = n - i - 1;
-            // row i against every later row in one call: the upper triangle only
-            kernels.dotsF32(1, rest, dim, vectors, i * dim, dim, vectors, (i + 1) * dim, dim, dots, 0, Math.max(rest, 1));
-            for (int j = i + 1; j < n; j++) {
-                double c = (double) dots[j - i - 1] * invNorm[i] * invNorm[j];
-                double w = c > 0.0 ? Math.min(c, 1.0) : 0.0;
-                weights[i * n + j] = w;
-                weights[j * n + i] = w;
+        for (int i0 = 0; i0 < n; i0 += BLOCK) {
+            // rows i0 .. i0 + rows against every row from i0 on in one call: the upper triangle plus a few dot
+            // products below the diagonal of the block, which are not used
+            int rows = Math.min(BLOCK, n - i0);
+            int cols = n - i0;
+            kernels.dotsF32(rows, cols, dim, vectors, i0 * dim, dim, vectors, i0 * dim, dim, dots, 0, cols);
+            for (int r = 0; r < rows; r++) {
+                int i = i0 + r;
+                weights[i * n + i] = 0.0;
+                int o = r * cols - i0;
+                for (int j = i + 1; j < n; j++) {
+                    double c = (double) dots[o + j] * invNorm[i] * invNorm[j];
+                    double w = c > 0.0 ? Math.min(c, 1.0) : 0.0;
+                    weights[i * n + j] = w;
+                    weights[j * n + i] = w;
+                }
             }
         }
         if (topK > 0 && topK < n - 1) sparsify(topK);

@@ -64,6 +64,14 @@ final class KernelChecks {
         Objects.checkFromIndexSize(wOff, m, w.length);
     }
 
+    static void checkMinCut(double[] g, int n, double[] key, int[] owner, boolean[] side) {
+        if (n < 0 || n > 46340) throw new IllegalArgumentException("min-cut size " + n + " outside 0..46340");
+        Objects.checkFromIndexSize(0, n * n, g.length);
+        Objects.checkFromIndexSize(0, n, key.length);
+        Objects.checkFromIndexSize(0, n, owner.length);
+        Objects.checkFromIndexSize(0, n, side.length);
+    }
+
     static void checkLayerNorm(float[] x, int xOff, int n, float[] gamma, float[] beta, float[] out, int outOff) {
         Objects.checkFromIndexSize(xOff, n, x.length);
         Objects.checkFromIndexSize(0, n, gamma.length);

@@ -415,6 +415,33 @@ public final class KernelProvider {
                 return "addAndArgMax differs at length " + len;
             }
         }
+        // minimum cuts of small graphs: tied weights (many equal keys), random ones, one with a zero cut
+        for (int n : new int[] {0, 1, 2, 3, 5, 9, 17, 33}) {
+            for (int kind = 0; kind < 3; kind++) {
+                double[] g = new double[n * n];
+                for (int i = 0; i < n; i++) {
+                    for (int j = i + 1; j < n; j++) {
+                        double x = switch (kind) {
+                            case 0 -> rnd.nextInt(3) * 0.25;
+                            case 1 -> rnd.nextDouble();
+                            default -> (i < n / 2) == (j < n / 2) ? 0.5 : 0.0;
+                        };
+                        g[i * n + j] = x;
+                        g[j * n + i] = x;
+                    }
+                }
+                double[] g2 = g.clone();
+                int[] o1 = new int[n];
+                int[] o2 = new int[n];
+                boolean[] side1 = new boolean[n];
+                boolean[] side2 = new boolean[n];
+                double c1 = v.minCut(g, n, new double[n], o1, side1);
+                double c2 = s.minCut(g2, n, new double[n], o2, side2);
+                if (Double.doubleToRawLongBits(c1) != Double.doubleToRawLongBits(c2) || !Arrays.equals(side1, side2)) {
+                    return "minCut differs at " + n + " vertices";
+                }
+            }
+        }
         // an attention block over two heads with a sliding window, and LayerNorm over rows
         int heads = 2, hd = 16, qb = 9, keys = 13, d = heads * hd, stride = keys;
         byte[] q = randomBytes(rnd, qb * d);

@@ -99,6 +99,20 @@ public interface Kernels {
      */
     int addAndArgMax(double[] key, double[] w, int wOff, int m);
 
+    /**
+     * The global minimum cut of a dense graph (Stoer–Wagner), one call per cut: the steps of the reference
+     * {@code StoerWagner} (its class comment gives them down to the order of every f64 add; the key updates are
+     * {@link #addAndArgMax} steps). {@code g} is the working matrix, row-major {@code n × n} (row length n), symmetric
+     * with a zero diagonal, finite non-negative weights; it is overwritten. {@code key} and {@code owner} are scratch
+     * of at least n values; {@code side[v]} (v &lt; n) is set to whether input vertex v ends on the side of the
+     * lightest phase's last vertex. Returns the cut weight (0 when n &lt; 2, with every side false). The default
+     * runs the reference.
+     */
+    default double minCut(double[] g, int n, double[] key, int[] owner, boolean[] side) {
+        KernelChecks.checkMinCut(g, n, key, owner, side);
+        return StoerWagner.reference(g, n, key, owner, side);
+    }
+
     /** y[yOff + d] += x[xOff + d] for d < len. */
     void add(float[] x, int xOff, float[] y, int yOff, int len);
 

@@ -12,8 +12,8 @@ import java.util.Objects;
  * {@link Kernels} on the optional native library ({@link NativeLibrary}: C, through JNI) at one rung of its ladder
  * of x86-64 instruction sets. The GEMMs (weights packed once per matrix in the rung's layout, in native memory freed
  * when the matrix is collected), attention blocks, quantization, LayerNorm, GELU and softmax run in C; the methods
- * off the inference hot path (sums, the probe's dot products and min-cut steps, single-row adds) run on the
- * {@code fallback} kernel. Every method gives the same bits as {@link ScalarKernels}: integer sums are exact, and
+ * off the inference hot path (sums, single min-cut steps, single-row adds) run on the {@code fallback} kernel; the
+ * probe's whole minimum cut ({@link #minCut}) and its graph's dot products ({@link #dotsF32}) run in C. Every method gives the same bits as {@link ScalarKernels}: integer sums are exact, and
  * the C float code performs the scalar reference's (ScalarKernels) operations in its order (the design is in docs/NATIVE-KERNELS.md).
  * Arguments are checked here, in Java, before any native call.
  */
@@ -219,15 +219,31 @@ final class NativeKernels implements Kernels {
         fallback.addScaledRows(n, alpha, aOff, rows, rOff, v, vOff, ldv, y, yOff, len);
     }
 
+    /**
+     * In C (dots.c: 2 × 4 register tiles of 256-bit accumulators) from 8 dot products on; fewer, and outputs in an
+     * input array (whose order of writes the reference defines), on the fallback.
+     */
     @Override
     public void dotsF32(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] out,
                         int oOff, int ldo) {
-        fallback.dotsF32(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+        KernelChecks.checkDots(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+        if ((long) m * n < 8 || out == a || out == b) {
+            fallback.dotsF32(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
+            return;
+        }
+        nDotsF32(m, n, len, a, aOff, lda, b, bOff, ldb, out, oOff, ldo);
     }
 
     @Override
     public int addAndArgMax(double[] key, double[] w, int wOff, int m) {
         return fallback.addAndArgMax(key, w, wOff, m);
+    }
+
+    /** One native call per cut (mincut.c: 512-bit vectors on the AVX-512 rungs, 256-bit ones below). */
+    @Override
+    public double minCut(double[] g, int n, double[] key, int[] owner, boolean[] side) {
+        KernelChecks.checkMinCut(g, n, key, owner, side);
+        return nMinCut(rung.code, g, n, key, owner, side);
     }
 
     // ------------------------------------------------------------------------------------------ JNI (jni.c)
@@ -262,6 +278,11 @@ final class NativeKernels implements Kernels {
     private static native void nSoftmax(int rung, float[] x, int off, int len);
 
     private static native void nAdd(float[] x, int xOff, float[] y, int yOff, int len);
+
+    private static native void nDotsF32(int m, int n, int len, float[] a, int aOff, int lda, float[] b, int bOff,
+                                        int ldb, float[] out, int oOff, int ldo);
+
+    private static native double nMinCut(int rung, double[] g, int n, double[] key, int[] owner, boolean[] side);
 
     private static native void nAttendBlock(int rung, int qb, int heads, int headDim, int d, byte[] q, int qOff,
                                            float[] qScale, int qsOff, byte[] keys, float[] keyScale, byte[] values,

@@ -280,17 +280,13 @@ public final class ScalarKernels implements Kernels {
     @Override
     public int addAndArgMax(double[] key, double[] w, int wOff, int m) {
         KernelChecks.checkArgMax(key, w, wOff, m);
-        int sel = -1;
-        double best = Double.NEGATIVE_INFINITY;
-        for (int u = 0; u < m; u++) {
-            double k = key[u] + w[wOff + u];
-            key[u] = k;
-            if (k > best) {
-                best = k;
-                sel = u;
-            }
-        }
-        return sel;
+        return StoerWagner.SCALAR.addAndArgMax(key, w, wOff, m, -1);
+    }
+
+    @Override
+    public double minCut(double[] g, int n, double[] key, int[] owner, boolean[] side) {
+        KernelChecks.checkMinCut(g, n, key, owner, side);
+        return StoerWagner.reference(g, n, key, owner, side);
     }
 
     @Override

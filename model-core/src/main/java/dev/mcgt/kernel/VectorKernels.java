@@ -926,6 +926,11 @@ final class VectorKernels implements Kernels {
     @Override
     public int addAndArgMax(double[] key, double[] w, int wOff, int m) {
         KernelChecks.checkArgMax(key, w, wOff, m);
+        return argMaxStep(key, w, wOff, m);
+    }
+
+    /** {@link #addAndArgMax} after its checks (also the Vector API min cut's step, {@link VectorStoerWagner}). */
+    static int argMaxStep(double[] key, double[] w, int wOff, int m) {
         // the adds with a running maximum per lane (a strict comparison: NaN never enters), the largest value,
         // then the first slot holding a key equal to it: the slot of a strict scan in slot order
         DoubleVector mx = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
@@ -955,6 +960,12 @@ final class VectorKernels implements Kernels {
             if (key[v] == best) return v;
         }
         throw new IllegalStateException("maximum key not found"); // unreachable: best is one of the keys
+    }
+
+    @Override
+    public double minCut(double[] g, int n, double[] key, int[] owner, boolean[] side) {
+        KernelChecks.checkMinCut(g, n, key, owner, side);
+        return VectorStoerWagner.run(g, n, key, owner, side);
     }
 
     @Override

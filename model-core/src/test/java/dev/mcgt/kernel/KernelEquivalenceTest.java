@@ -434,6 +434,27 @@ class KernelEquivalenceTest {
     }
 
     @Test
+    void dotsF32IsBitIdenticalOnTokenGraphBlocks() {
+        // the token graph's calls: a block of rows against every later row of the same array; and larger tiles
+        int[] lens = {1, 8, 12, 256, 384, 391};
+        for (int t = 0; t < 40; t++) {
+            int len = lens[rnd.nextInt(lens.length)];
+            int tokens = 1 + rnd.nextInt(70);
+            float[] v = t % 4 == 0 ? wild(tokens * len) : floats(tokens * len, -2f, 2f);
+            if (t % 8 == 1) v[rnd.nextInt(v.length)] = Float.NaN;
+            if (t % 8 == 3) v[rnd.nextInt(v.length)] = Float.POSITIVE_INFINITY;
+            int i0 = rnd.nextInt(tokens);
+            int rows = Math.min(1 + rnd.nextInt(9), tokens - i0);
+            int cols = tokens - i0;
+            float[] o1 = new float[rows * cols];
+            float[] o2 = new float[rows * cols];
+            candidate.dotsF32(rows, cols, len, v, i0 * len, len, v, i0 * len, len, o1, 0, cols);
+            scalar.dotsF32(rows, cols, len, v, i0 * len, len, v, i0 * len, len, o2, 0, cols);
+            assertSameBits(o1, o2, "dotsF32 block " + rows + "x" + cols + "x" + len);
+        }
+    }
+
+    @Test
     void addAndArgMaxPicksTheFirstMaximumLikeAStrictScan() {
         int[] lens = {0, 1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 128};
         double[] pool = {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, 0.0, -0.0, 0.5, 1.0, 1.0,
@@ -470,6 +491,129 @@ class KernelEquivalenceTest {
                 assertThat(Double.doubleToRawLongBits(k2[u])).isEqualTo(Double.doubleToRawLongBits(key[u]));
             }
         }
+    }
+
+    /** A dense symmetric graph of one of the kinds minCutIsBitIdenticalOnManyGraphs covers. */
+    private double[] graph(int n, int kind) {
+        double[] g = new double[n * n];
+        int heavyI = n > 1 ? rnd.nextInt(n - 1) : 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double x = switch (kind) {
+                    case 0 -> rnd.nextDouble();                                 // random
+                    case 1 -> rnd.nextInt(3) * 0.25;                            // ties everywhere
+                    case 2 -> 0.0;                                              // all zero
+                    case 3 -> (i % 3 == 0) == (j % 3 == 0) ? rnd.nextDouble() : 0.0; // disconnected
+                    case 4 -> i == heavyI && j == i + 1 ? 1e6 : 1e-3 * rnd.nextInt(2); // one heavy edge
+                    case 5 -> rnd.nextInt(4) == 0 ? -0.0 : 1.0;                 // signed zeros, equal weights
+                    case 6 -> rnd.nextInt(5) == 0 ? 1e307 : rnd.nextDouble();   // sums that overflow
+                    default -> Math.max(0.0, Math.cos(i * 0.7 - j * 0.3)) * (1 + (i / 8 + j / 8) % 2); // cosine-like
+                };
+                g[i * n + j] = x;
+                g[j * n + i] = x;
+            }
+        }
+        return g;
+    }
+
+    /**
+     * The min cut as MinCut computed it before Kernels.minCut existed: one {@link Kernels#addAndArgMax} call per added
+     * vertex on the scalar kernel, the merge written out; the oracle both the reference and the candidate must match.
+     */
+    private double minCutByAddAndArgMax(double[] g, int n, double[] key, int[] owner, boolean[] side) {
+        for (int v = 0; v < n; v++) {
+            owner[v] = v;
+            side[v] = false;
+        }
+        if (n < 2) return 0.0;
+        double best = Double.POSITIVE_INFINITY;
+        for (int m = n; m > 1; m--) {
+            key[0] = Double.NEGATIVE_INFINITY;
+            System.arraycopy(g, 1, key, 1, m - 1);
+            int sel = 1;
+            double sk = Double.NEGATIVE_INFINITY;
+            for (int u = 0; u < m; u++) {
+                if (key[u] > sk) {
+                    sk = key[u];
+                    sel = u;
+                }
+            }
+            int s = 0;
+            for (int added = 1; added < m - 1; added++) {
+                s = sel;
+                key[sel] = Double.NEGATIVE_INFINITY;
+                sel = scalar.addAndArgMax(key, g, sel * n, m);
+                if (sel < 0) sel = 1;
+            }
+            int t = sel;
+            if (key[t] < best) {
+                best = key[t];
+                for (int v = 0; v < n; v++) side[v] = owner[v] == t;
+                if (best == 0.0) break;
+            }
+            int rs = s * n, rt = t * n;
+            for (int u = 0; u < m; u++) {
+                double w = g[rs + u] + g[rt + u];
+                g[rs + u] = w;
+                g[u * n + s] = w;
+            }
+            g[rs + s] = 0.0;
+            int last = m - 1;
+            if (t != last) {
+                for (int u = 0; u < m; u++) g[rt + u] = g[last * n + u];
+                for (int u = 0; u < m; u++) g[u * n + t] = g[u * n + last];
+                g[rt + t] = 0.0;
+            }
+            int merged = s == last ? t : s;
+            for (int v = 0; v < n; v++) {
+                int o = owner[v];
+                if (o == t || o == s) owner[v] = merged;
+                else if (o == last) owner[v] = t;
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void minCutIsBitIdenticalOnManyGraphs() {
+        List<Integer> sizes = new ArrayList<>();
+        for (int n = 0; n <= 40; n++) sizes.add(n);
+        for (int n : new int[] {47, 63, 64, 65, 100, 127, 128, 129, 200, 255, 256, 300}) sizes.add(n);
+        for (int n : sizes) {
+            for (int kind = 0; kind < 8; kind++) {
+                if (n > 130 && kind % 2 == 1) continue; // keep the test short: half the kinds at the largest sizes
+                double[] g = graph(n, kind);
+                double[] g1 = g.clone(), g2 = g.clone(), g3 = g.clone();
+                double[] k1 = new double[n + 1], k2 = new double[n + 1], k3 = new double[n + 1];
+                int[] o1 = new int[n], o2 = new int[n], o3 = new int[n];
+                boolean[] s1 = new boolean[n], s2 = new boolean[n], s3 = new boolean[n];
+                double c1 = candidate.minCut(g1, n, k1, o1, s1);
+                double c2 = scalar.minCut(g2, n, k2, o2, s2);
+                double c3 = minCutByAddAndArgMax(g3, n, k3, o3, s3);
+                String what = "n=" + n + " kind=" + kind;
+                assertThat(Double.doubleToRawLongBits(c2)).as("reference vs addAndArgMax, " + what)
+                        .isEqualTo(Double.doubleToRawLongBits(c3));
+                assertThat(s2).as("reference sides, " + what).isEqualTo(s3);
+                assertThat(Double.doubleToRawLongBits(c1)).as("cut, " + what).isEqualTo(Double.doubleToRawLongBits(c2));
+                assertThat(s1).as("sides, " + what).isEqualTo(s2);
+                assertThat(o1).as("owners, " + what).isEqualTo(o2);
+                for (int i = 0; i < g.length; i++) {
+                    if (Double.doubleToRawLongBits(g1[i]) != Double.doubleToRawLongBits(g2[i])) {
+                        throw new AssertionError("working matrix differs at " + i + ", " + what + ": " + g1[i] + " vs " + g2[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void minCutChecksItsArguments() {
+        assertThatThrownBy(() -> candidate.minCut(new double[3], 2, new double[2], new int[2], new boolean[2]))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> candidate.minCut(new double[4], 2, new double[1], new int[2], new boolean[2]))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> candidate.minCut(new double[4], -1, new double[2], new int[2], new boolean[2]))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
