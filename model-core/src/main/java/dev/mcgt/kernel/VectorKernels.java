@@ -752,8 +752,15 @@ final class VectorKernels implements Kernels {
     @Override
     public void gelu(float[] x, int off, int len, Activation kind) {
         Objects.checkFromIndexSize(off, len, x.length);
+        // each form in a method of its own: one loop per C2 compilation unit, small enough that C2 inlines every
+        // Vector API call in it (with both loops in one method, some JVMs boxed every vector: VectorKernelsAllocationTest)
+        if (kind == Activation.GELU_ERF) geluErf(x, off, len);
+        else geluTanh(x, off, len);
+    }
+
+    private static void geluErf(float[] x, int off, int len) {
         int i = 0;
-        if (kind == Activation.GELU_ERF) {
+        {
             FloatVector one = FloatVector.broadcast(F, 1f);
             for (; i <= len - L; i += L) {
                 // FloatMath.geluErf lane-wise
@@ -788,7 +795,12 @@ final class VectorKernels implements Kernels {
                 v.mul(h.blend(one.sub(h), v.compare(VectorOperators.GE, 0f))).intoArray(x, off + i);
             }
             for (; i < len; i++) x[off + i] = FloatMath.geluErf(x[off + i]);
-        } else {
+        }
+    }
+
+    private static void geluTanh(float[] x, int off, int len) {
+        int i = 0;
+        {
             for (; i <= len - L; i += L) {
                 // FloatMath.geluTanh lane-wise
                 FloatVector v = FloatVector.fromArray(F, x, off + i);
