@@ -44,39 +44,19 @@ final class VectorGemm512 {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     }
 
-    /** Weights of one matrix in this path's layout; scales and bias padded to whole panels. */
-    private record PreparedWeights(float[] panels, float[] scales, float[] bias, int panelCount) { }
 
     static void prepare(QuantizedMatrix w) {
         prepared(w);
     }
 
-    private static PreparedWeights prepared(QuantizedMatrix w) {
-        Object p = w.preparedFor(KEY);
-        if (p == null) p = w.prepare(KEY, VectorGemm512::buildPrepared);
-        return (PreparedWeights) p;
-    }
-
-    private static Object buildPrepared(QuantizedMatrix w) {
-        int k = w.cols();
-        int n = w.rows();
-        int panels = (n + PANEL - 1) / PANEL;
-        float[] wp = VectorKernels.packPanels(w.weights(), 0, k, n, k, PANEL,
-                new float[Math.multiplyExact(panels * PANEL, k)]);
-        float[] scales = new float[panels * PANEL];
-        System.arraycopy(w.scales(), 0, scales, 0, n);
-        float[] bias = null;
-        if (w.bias() != null) {
-            bias = new float[panels * PANEL];
-            System.arraycopy(w.bias(), 0, bias, 0, n);
-        }
-        return new PreparedWeights(wp, scales, bias, panels);
+    private static PanelWeights prepared(QuantizedMatrix w) {
+        return PanelWeights.of(w, KEY, PANEL);
     }
 
     /** {@link Kernels#gemm} after the argument checks, m &gt; 0. */
     static void gemm(int m, byte[] a, int aOff, float[] aScales, int sOff, QuantizedMatrix w, float[] out,
                      int outOff, VectorKernels.Scratch s) {
-        PreparedWeights pw = prepared(w);
+        PanelWeights pw = prepared(w);
         int k = w.cols();
         int n = w.rows();
         float[] af = s.a(Math.multiplyExact(m, k));

@@ -141,8 +141,6 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** Weights of one matrix in this kernel's layout; scales and bias padded to whole panels. */
-    private record PreparedWeights(float[] panels, float[] scales, float[] bias, int panelCount) { }
 
     @Override
     public String name() {
@@ -160,25 +158,8 @@ final class VectorKernels implements Kernels {
         else prepared(w);
     }
 
-    private static PreparedWeights prepared(QuantizedMatrix w) {
-        Object p = w.preparedFor(KEY);
-        if (p == null) p = w.prepare(KEY, VectorKernels::buildPrepared);
-        return (PreparedWeights) p;
-    }
-
-    private static Object buildPrepared(QuantizedMatrix w) {
-        int k = w.cols();
-        int n = w.rows();
-        int panels = (n + PANEL - 1) / PANEL;
-        float[] wp = packPanels(w.weights(), 0, k, n, k, PANEL, new float[Math.multiplyExact(panels * PANEL, k)]);
-        float[] scales = new float[panels * PANEL];
-        System.arraycopy(w.scales(), 0, scales, 0, n);
-        float[] bias = null;
-        if (w.bias() != null) {
-            bias = new float[panels * PANEL];
-            System.arraycopy(w.bias(), 0, bias, 0, n);
-        }
-        return new PreparedWeights(wp, scales, bias, panels);
+    private static PanelWeights prepared(QuantizedMatrix w) {
+        return PanelWeights.of(w, KEY, PANEL);
     }
 
     /**
@@ -235,7 +216,7 @@ final class VectorKernels implements Kernels {
             VectorGemm512.gemm(m, a, aOff, aScales, sOff, w, out, outOff, SCRATCH.get());
             return;
         }
-        PreparedWeights pw = prepared(w);
+        PanelWeights pw = prepared(w);
         int k = w.cols();
         int n = w.rows();
         Scratch s = SCRATCH.get();

@@ -136,6 +136,27 @@ public final class GatedTransformer {
     public InferOutput newOutput() { return new InferOutput(config.outputSize()); }
 
     /**
+     * The tier {@link #infer} would run {@code in} at in {@code state}: the gate's decision, turned into a skip when
+     * the stream has the chunk's output cached and the options skip on a cache hit. Reads nothing but its
+     * arguments and changes nothing (the scorer asks before it picks a model for the chunk).
+     */
+    public TierDecision plannedTier(InferInput in, InferState state) {
+        return plannedTier(in, state, signatureOf(in));
+    }
+
+    private TierDecision plannedTier(InferInput in, InferState state, long signature) {
+        TierDecision tier = controller.evaluate(in.gate(), in.spikes());
+        if (!tier.skip() && options.skipOnCacheHit() && !in.gate().forceSafe() && state.hasCachedFor(signature)) {
+            tier = controller.skipDecision(GateReason.CACHE_HIT);
+        }
+        return tier;
+    }
+
+    private static long signatureOf(InferInput in) {
+        return in.hasSignature() ? in.signature() : Signatures.ofTokens(in.tokens());
+    }
+
+    /**
      * Scores one chunk. Allocation-free after warm-up.
      *
      * @throws McgtException BAD_INPUT for invalid input or a state/buffers of another shape; OUTPUT_TOO_SMALL
@@ -144,11 +165,8 @@ public final class GatedTransformer {
     public void infer(InferInput in, InferState state, InferBuffers buf, InferOutput out) {
         int n = checkCall(in, state, buf, out);
         GatePacket gate = in.gate();
-        TierDecision tier = controller.evaluate(gate, in.spikes());
-        long signature = in.hasSignature() ? in.signature() : Signatures.ofTokens(in.tokens());
-        if (!tier.skip() && options.skipOnCacheHit() && !gate.forceSafe() && state.hasCachedFor(signature)) {
-            tier = controller.skipDecision(GateReason.CACHE_HIT);
-        }
+        long signature = signatureOf(in);
+        TierDecision tier = plannedTier(in, state, signature);
         InferStats st = out.stats();
         st.reset();
         st.tier = tier.tier();

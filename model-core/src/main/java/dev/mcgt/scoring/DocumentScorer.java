@@ -273,12 +273,7 @@ public final class DocumentScorer {
     private boolean promotedByHeadCoverage(InferInput in, InferState inferState, int n) {
         HeadCoverage rule = scorerConfig.headCoverage();
         if (rule == null || n <= rule.headTokens()) return false;
-        var tier = model.controller().evaluate(in.gate(), in.spikes());
-        if (tier.tier() != 1) return false;
-        if (model.options().skipOnCacheHit() && !in.gate().forceSafe()
-                && inferState.hasCachedFor(in.hasSignature() ? in.signature() : dev.mcgt.gate.Signatures.ofTokens(in.tokens()))) {
-            return false;
-        }
+        if (model.plannedTier(in, inferState).tier() != 1) return false; // a skip or cache hit has nothing to promote
         return rule.promotes(HeadCoverage.coverage(vectors, n, dim, rule.headTokens(), headSum, restSum));
     }
 
